@@ -1,0 +1,8 @@
+namespace Modular.Kernel.Plugins;
+
+public enum DriverKind
+{
+    Storage,
+    Network,
+    Logging,
+}
