@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Builds busybox:latest offline from Debian's busybox-static and imports it into an engine.
+#
+#   contrib/mkimage/busybox.sh                    import with `modular` (MODULAR_HOST or -H picks the daemon)
+#   contrib/mkimage/busybox.sh --docker           import with `docker` (DOCKER_HOST picks the daemon)
+#   contrib/mkimage/busybox.sh --output FILE      only write the rootfs tar
+#   contrib/mkimage/busybox.sh -H unix:///x.sock  pass a host to the client
+#   contrib/mkimage/busybox.sh --tag NAME:TAG     another repository/tag (default busybox:latest)
+#
+# The modular client is MODULAR_CLI if set, else the repository's artifacts/bin/modular, else `modular` on PATH.
+# The tar is reproducible (sorted, numeric root owner, mtimes of the busybox binary), so importing twice
+# yields the same layer.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+client=modular
+output=""
+host=""
+tag="busybox:latest"
+
+usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --docker) client=docker ;;
+    --output) output="${2:?--output needs a file}"; shift ;;
+    -H | --host) host="${2:?$1 needs a host}"; shift ;;
+    --tag) tag="${2:?--tag needs NAME:TAG}"; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) echo "busybox.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+  esac
+  shift
+done
+
+# The dynamic `busybox` package also ships /bin/busybox, but the image has no libc: it must be the static one.
+if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed'; then
+  echo "busybox.sh: installing busybox-static" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends busybox-static >&2 \
+    || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends busybox-static >&2; }
+fi
+busybox=/bin/busybox
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/modular-busybox.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+rootfs="$work/rootfs"
+
+build_rootfs() {
+  mkdir -p "$rootfs/bin"
+  install -m 0755 "$busybox" "$rootfs/bin/busybox"
+  local applet
+  while read -r applet; do
+    [[ -z "$applet" || "$applet" == bin/busybox ]] && continue
+    mkdir -p "$rootfs/$(dirname "$applet")"
+    ln -sf /bin/busybox "$rootfs/$applet"
+  done < <("$busybox" --list-full)
+
+  # Mount points and bind targets the runtime fills in; present so nothing has to be created at start.
+  mkdir -p "$rootfs"/{proc,sys,dev,etc,home,var/spool/mail,var/www,usr/local/bin,usr/local/sbin}
+  install -d -m 0700 "$rootfs/root"
+  install -d -m 1777 "$rootfs/tmp"
+  : >"$rootfs/etc/hosts"
+  : >"$rootfs/etc/hostname"
+  : >"$rootfs/etc/resolv.conf"
+  cat >"$rootfs/etc/passwd" <<'EOF'
+root:x:0:0:root:/root:/bin/sh
+nobody:x:65534:65534:nobody:/home:/bin/false
+EOF
+  cat >"$rootfs/etc/group" <<'EOF'
+root:x:0:
+nobody:x:65534:
+EOF
+  chmod 0644 "$rootfs/etc/passwd" "$rootfs/etc/group"
+}
+
+write_tar() {
+  local mtime
+  mtime="$(stat -c %Y "$busybox")"
+  tar -C "$rootfs" --sort=name --numeric-owner --owner=0 --group=0 --mtime="@$mtime" -c .
+}
+
+build_rootfs
+
+if [[ -n "$output" ]]; then
+  write_tar >"$output"
+  echo "busybox.sh: wrote $output" >&2
+  exit 0
+fi
+
+host_args=()
+[[ -n "$host" ]] && host_args=(-H "$host")
+if [[ "$client" == docker ]]; then
+  client_cmd=(docker)
+elif [[ -n "${MODULAR_CLI:-}" ]]; then
+  client_cmd=("$MODULAR_CLI")
+elif [[ -x "$repo_root/artifacts/bin/modular" ]]; then
+  client_cmd=("$repo_root/artifacts/bin/modular")
+else
+  client_cmd=(modular)
+fi
+
+write_tar | "${client_cmd[@]}" "${host_args[@]}" import \
+  -c 'CMD ["sh"]' \
+  -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  - "$tag"
+echo "busybox.sh: imported $tag with ${client_cmd[0]}" >&2
