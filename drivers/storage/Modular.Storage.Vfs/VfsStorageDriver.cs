@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using Modular.Sdk;
+using Modular.Sdk.Storage;
+
+namespace Modular.Storage.Vfs;
+
+/// <summary>
+/// Keeps each layer as a plain directory holding a full copy of its parent plus its own changes. Costly in space and
+/// in create time, but it needs nothing from the host, so it is the driver of last resort. Layers live in
+/// <c>&lt;root&gt;/dir/&lt;id&gt;</c>.
+/// </summary>
+public sealed class VfsStorageDriver : NaiveDiffStorageDriver
+{
+    public const string DriverName = "vfs";
+
+    private readonly string _layers;
+    private readonly string _scratch;
+    private readonly MountRefCounter _references = new();
+    private readonly ConcurrentDictionary<string, object> _layerLocks = new(StringComparer.Ordinal);
+
+    public VfsStorageDriver(DriverContext context)
+    {
+        _layers = Path.Join(context.Root, "dir");
+        _scratch = Path.Join(context.Root, "tmp");
+        Directory.CreateDirectory(_layers);
+        // Half-made copies from a crash are never valid layers.
+        FileTree.RemoveAll(_scratch);
+        Directory.CreateDirectory(_scratch);
+    }
+
+    public override string Name => DriverName;
+
+    public override StorageCapabilities Capabilities { get; } = new(MaxLayerDepth: null, NativeDiff: false, Quotas: false, CopyOnWrite: false);
+
+    public override IReadOnlyList<KeyValuePair<string, string>> Status { get; } = [];
+
+    protected override string ScratchDirectory => _scratch;
+
+    public override void Create(string id, string? parent) => CreateLayer(id, parent);
+
+    public override void CreateReadWrite(string id, string? parent) => CreateLayer(id, parent);
+
+    public override bool Exists(string id)
+    {
+        LayerIds.EnsureValid(id);
+        return Directory.Exists(LayerPath(id));
+    }
+
+    public override void Remove(string id)
+    {
+        lock (LockOf(id))
+        {
+            EnsureExists(id);
+            _references.Forget(id, _ => { });
+            // Renamed away first so a concurrent Exists never sees a half-deleted layer.
+            var doomed = Path.Join(_scratch, $"removing-{id}-{Guid.NewGuid():N}");
+            Directory.Move(LayerPath(id), doomed);
+            FileTree.RemoveAll(doomed);
+        }
+    }
+
+    public override string Get(string id)
+    {
+        EnsureExists(id);
+        return _references.Acquire(id, () => LayerPath(id));
+    }
+
+    public override void Put(string id)
+    {
+        EnsureExists(id);
+        _references.Release(id, _ => { });
+    }
+
+    public override IReadOnlyDictionary<string, string> GetMetadata(string id)
+    {
+        EnsureExists(id);
+        return new Dictionary<string, string>();
+    }
+
+    public override void Cleanup()
+    {
+        // Nothing is mounted; references die with the process.
+    }
+
+    private void CreateLayer(string id, string? parent)
+    {
+        LayerIds.EnsureValid(id);
+        if (parent is not null)
+        {
+            EnsureExists(parent);
+        }
+        lock (LockOf(id))
+        {
+            if (Directory.Exists(LayerPath(id)))
+            {
+                throw DriverException.Conflict($"layer {id} already exists");
+            }
+            // Built aside and renamed into place, so a layer exists only once it is complete.
+            var staging = Path.Join(_scratch, $"creating-{id}-{Guid.NewGuid():N}");
+            try
+            {
+                if (parent is null)
+                {
+                    Directory.CreateDirectory(staging);
+                    Sdk.Syscalls.LinuxSyscalls.ChangeMode(staging, 0x1ED); // 0755
+                }
+                else
+                {
+                    TreeCopy.Copy(LayerPath(parent), staging);
+                }
+                Directory.Move(staging, LayerPath(id));
+            }
+            catch
+            {
+                FileTree.RemoveAll(staging);
+                throw;
+            }
+        }
+    }
+
+    private void EnsureExists(string id)
+    {
+        if (!Exists(id))
+        {
+            throw DriverException.NotFound($"layer {id} does not exist");
+        }
+    }
+
+    private object LockOf(string id) => _layerLocks.GetOrAdd(id, _ => new object());
+
+    private string LayerPath(string id) => Path.Join(_layers, id);
+}
