@@ -1,0 +1,23 @@
+using Modular.Conformance.Tests.Logging;
+using Modular.Sdk.Conformance.Network;
+using Modular.Sdk.Network;
+
+namespace Modular.Conformance.Tests.Network;
+
+public sealed class NoneNetworkConformanceTests : SandboxlessNetworkDriverConformance
+{
+    protected override string ExpectedName => "none";
+
+    protected override SandboxKind ExpectedSandbox => SandboxKind.Private;
+
+    protected override INetworkDriver CreateDriver() => LoggingPluginHarness.Network("Modular.Network.None", "none");
+}
+
+public sealed class HostNetworkConformanceTests : SandboxlessNetworkDriverConformance
+{
+    protected override string ExpectedName => "host";
+
+    protected override SandboxKind ExpectedSandbox => SandboxKind.Host;
+
+    protected override INetworkDriver CreateDriver() => LoggingPluginHarness.Network("Modular.Network.Host", "host");
+}
