@@ -1,0 +1,1 @@
+return Modular.Cli.CliApplication.Run(args);
