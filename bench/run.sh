@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# Times the same docker CLI workload against a private modulard and a private dockerd, side by side.
+#
+#   bench/run.sh [-n RUNS] [-w WARMUPS] [--keep-logs]
+#
+# Both daemons get their own data-root, exec-root, socket and pidfile under /tmp/modular-bench/, both get
+# busybox:latest from contrib/mkimage/busybox.sh, and every figure alternates modulard/dockerd run by run so
+# drift on this shared machine hits both equally. Prints the median per figure and the modulard/dockerd ratio.
+# Needs root, artifacts/bin/modulard (./setup.sh --build-only; MODULARD=path overrides), Debian's docker.io (dockerd) and a docker CLI.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo="$(pwd)"
+
+runs=20
+warmups=2
+keep_logs=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -n) runs="${2:?-n needs a number}"; shift ;;
+    -w) warmups="${2:?-w needs a number}"; shift ;;
+    --keep-logs) keep_logs=1 ;;
+    -h | --help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+[[ "$(id -u)" -eq 0 ]] || { echo "bench/run.sh: run as root" >&2; exit 1; }
+modulard="${MODULARD:-$repo/artifacts/bin/modulard}"
+[[ -x "$modulard" ]] || { echo "bench/run.sh: $modulard missing; run ./setup.sh --build-only" >&2; exit 1; }
+command -v dockerd >/dev/null || { echo "bench/run.sh: dockerd missing; apt-get install docker.io" >&2; exit 1; }
+docker_cli="$(command -v docker)" || { echo "bench/run.sh: no docker CLI on PATH" >&2; exit 1; }
+
+bench_root=/tmp/modular-bench
+sweep="$repo/tests/e2e/sweep-root.sh"
+"$sweep" "$bench_root" # a previous run that was killed hard
+mkdir -p "$bench_root/modulard" "$bench_root/dockerd"
+export DOCKER_CONFIG="$bench_root/docker-config" # no host contexts or plugins influence the CLI
+mkdir -p "$DOCKER_CONFIG"
+
+modulard_host="unix://$bench_root/modulard/modulard.sock"
+dockerd_host="unix://$bench_root/dockerd/docker.sock"
+declare -A daemon_pid=()
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+stop_daemon() {
+  local name="$1" pid="${daemon_pid[$1]:-}"
+  [[ -n "$pid" ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  local attempt
+  for attempt in $(seq 150); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  log "$name did not stop within 15 s; killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+teardown() {
+  local status=$?
+  stop_daemon modulard
+  stop_daemon dockerd
+  if [[ $keep_logs -eq 1 ]]; then
+    mkdir -p "$repo/artifacts/bench"
+    cp "$bench_root"/*/*.log "$repo/artifacts/bench/" 2>/dev/null || true
+  fi
+  "$sweep" "$bench_root" || log "teardown left something under $bench_root"
+  exit $status
+}
+trap teardown EXIT
+trap 'exit 130' INT TERM
+
+wait_for() {
+  local name="$1" host="$2" log_file="$3" deadline=$((SECONDS + 30))
+  until DOCKER_HOST="$host" timeout 5 "$docker_cli" version >/dev/null 2>&1; do
+    if ! kill -0 "${daemon_pid[$name]}" 2>/dev/null || ((SECONDS >= deadline)); then
+      echo "bench/run.sh: $name did not come up; last lines of $log_file:" >&2
+      tail -n 30 "$log_file" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
+
+start_modulard() {
+  local dir="$bench_root/modulard"
+  echo '{}' >"$dir/daemon.json"
+  "$modulard" -H "$modulard_host" --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/modulard.pid" \
+    --config-file "$dir/daemon.json" --storage-driver overlay2 </dev/null >"$dir/modulard.log" 2>&1 &
+  daemon_pid[modulard]=$!
+  wait_for modulard "$modulard_host" "$dir/modulard.log"
+}
+
+start_dockerd() {
+  local dir="$bench_root/dockerd"
+  echo '{}' >"$dir/daemon.json"
+  # No bridge, no iptables, no ip_forward/masquerade: it must not touch the host's networking. The containerd
+  # namespaces keep it apart from a system containerd, should one be running and be picked up.
+  dockerd -H "$dockerd_host" --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/docker.pid" \
+    --config-file "$dir/daemon.json" --storage-driver overlay2 \
+    --bridge none --iptables=false --ip-forward=false --ip-masq=false \
+    --containerd-namespace modular-bench --containerd-plugins-namespace modular-bench-plugins \
+    </dev/null >"$dir/dockerd.log" 2>&1 &
+  daemon_pid[dockerd]=$!
+  wait_for dockerd "$dockerd_host" "$dir/dockerd.log"
+}
+
+import_busybox() {
+  DOCKER_HOST="$1" "$repo/contrib/mkimage/busybox.sh" --docker >/dev/null
+}
+
+# One timed run of a workload in milliseconds (EPOCHREALTIME: no fork around the measurement); empty on failure.
+time_once() {
+  local host="$1" workload="$2" start end
+  start=$EPOCHREALTIME
+  if ! DOCKER_HOST="$host" "$workload" >/dev/null 2>>"$bench_root/workload-errors.log"; then
+    return 1
+  fi
+  end=$EPOCHREALTIME
+  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f\n", (e - s) * 1000 }'
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Workloads: each is the whole of what one figure times. --network none for both daemons: the private dockerd has
+# no bridge, so a default-network run would do less work there than on modulard.
+wl_run_rm() { "$docker_cli" run --rm --network none busybox true; }
+wl_create_start_rm() {
+  local id
+  id="$("$docker_cli" create --network none busybox true)"
+  "$docker_cli" start -a "$id" >/dev/null
+  "$docker_cli" rm "$id" >/dev/null
+}
+wl_ps() { "$docker_cli" ps -a; }
+wl_images() { "$docker_cli" images; }
+
+figures=(
+  "run --rm busybox true|wl_run_rm"
+  "create + start -a + rm|wl_create_start_rm"
+  "ps -a|wl_ps"
+  "images|wl_images"
+)
+
+measure() {
+  local label="$1" workload="$2" i daemon host sample
+  local -A samples=([modulard]="" [dockerd]="") failures=([modulard]=0 [dockerd]=0)
+  for ((i = 0; i < warmups + runs; i++)); do
+    for daemon in modulard dockerd; do
+      host=$modulard_host
+      [[ $daemon == dockerd ]] && host=$dockerd_host
+      if sample="$(time_once "$host" "$workload")"; then
+        ((i >= warmups)) && samples[$daemon]+="$sample"$'\n'
+      else
+        failures[$daemon]=$((failures[$daemon] + 1))
+      fi
+    done
+  done
+  local m d ratio
+  m="$(printf '%s' "${samples[modulard]}" | median)"
+  d="$(printf '%s' "${samples[dockerd]}" | median)"
+  [[ -n "$m" && ${failures[modulard]} -eq 0 ]] || m="failed(${failures[modulard]})"
+  [[ -n "$d" && ${failures[dockerd]} -eq 0 ]] || d="failed(${failures[dockerd]})"
+  ratio="-"
+  if [[ "$m" =~ ^[0-9.]+$ && "$d" =~ ^[0-9.]+$ ]]; then
+    ratio="$(awk -v m="$m" -v d="$d" 'BEGIN { printf "%.2f", m / d }')"
+  fi
+  printf '| %-24s | %12s | %12s | %6s |\n' "$label" "$m" "$d" "$ratio"
+}
+
+log "docker CLI: $("$docker_cli" --version)"
+log "starting private modulard and dockerd under $bench_root"
+start_modulard
+start_dockerd
+log "importing busybox:latest into both"
+import_busybox "$modulard_host"
+import_busybox "$dockerd_host"
+
+log "median of $runs runs after $warmups warm-ups, modulard and dockerd alternating"
+printf '| %-24s | %12s | %12s | %6s |\n' "figure" "modulard ms" "dockerd ms" "ratio"
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..26})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..8})"
+for figure in "${figures[@]}"; do
+  measure "${figure%%|*}" "${figure#*|}"
+done
+if [[ -s "$bench_root/workload-errors.log" ]]; then
+  log "some runs failed; first errors:"
+  head -n 10 "$bench_root/workload-errors.log" >&2
+fi
