@@ -261,7 +261,7 @@ public abstract class LoggingDriverConformance : IDisposable
     public async Task Readers_during_concurrent_writes_never_see_a_torn_message()
     {
         var driver = CreateDriver();
-        var written = Messages(0, 3000, padding: 300);
+        var written = Messages(0, 1000, padding: 200);
         using var sink = driver.CreateSink(Context);
         var writer = Task.Run(() => written.ForEach(sink.Log));
         var reads = 0;

@@ -13,7 +13,7 @@ public sealed class JsonFileConformanceTests : LoggingDriverConformance
 public sealed class JsonFileRotatingConformanceTests : LoggingDriverConformance
 {
     protected override IReadOnlyDictionary<string, string> LogOptions { get; } =
-        new Dictionary<string, string> { ["max-size"] = "300", ["max-file"] = "100" };
+        new Dictionary<string, string> { ["max-size"] = "1k", ["max-file"] = "100" };
 
     protected override ILoggingDriver CreateDriver() => LoggingPluginHarness.Logging("Modular.Logging.JsonFile", "json-file");
 }
@@ -22,7 +22,7 @@ public sealed class JsonFileRotatingConformanceTests : LoggingDriverConformance
 public sealed class JsonFileCompressedConformanceTests : LoggingDriverConformance
 {
     protected override IReadOnlyDictionary<string, string> LogOptions { get; } =
-        new Dictionary<string, string> { ["max-size"] = "300", ["max-file"] = "100", ["compress"] = "true" };
+        new Dictionary<string, string> { ["max-size"] = "1k", ["max-file"] = "100", ["compress"] = "true" };
 
     protected override ILoggingDriver CreateDriver() => LoggingPluginHarness.Logging("Modular.Logging.JsonFile", "json-file");
 }
