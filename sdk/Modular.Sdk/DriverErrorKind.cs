@@ -20,4 +20,6 @@ public enum DriverErrorKind
     NotImplemented,
     /// <summary>A resource the driver depends on is temporarily unavailable (HTTP 503).</summary>
     Unavailable,
+    /// <summary>The operation is never allowed on this object, e.g. removing a predefined network (HTTP 403).</summary>
+    Forbidden,
 }

@@ -1,0 +1,121 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Modular.Api.Json;
+using Modular.Api.Models;
+using Modular.Kernel.Containers;
+using Modular.Sdk;
+
+namespace Modular.Kernel.Api;
+
+/// <summary>The container lifecycle endpoints: create, start, stop, kill, restart, wait, list, inspect, delete.</summary>
+public static class ContainerEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/containers/create", async (HttpContext context, ContainerService containers) =>
+        {
+            var request = await HttpJson.ReadAsync(context, ApiJson.Default.ContainerCreateRequest);
+            var created = containers.Create(Query.String(context, "name"), request);
+            await HttpJson.WriteAsync(context, StatusCodes.Status201Created, created, ApiJson.Default.ContainerCreateResponse);
+        });
+
+        app.MapPost("/containers/{id}/start", async (HttpContext context, string id, ContainerRunner runner) =>
+        {
+            if (context.Request.ContentLength is > 0 && context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true)
+            {
+                // Since API 1.24 a start body (HostConfig) is refused; docker CLI never sends one.
+                using var reader = new StreamReader(context.Request.Body);
+                var body = (await reader.ReadToEndAsync()).Trim();
+                if (body is not ("" or "null" or "{}"))
+                {
+                    throw DriverException.InvalidArgument("starting container with non-empty request body was deprecated since API v1.22 and removed in v1.24");
+                }
+            }
+            var started = await runner.StartAsync(id, context.RequestAborted);
+            context.Response.StatusCode = started ? StatusCodes.Status204NoContent : StatusCodes.Status304NotModified;
+        });
+
+        app.MapPost("/containers/{id}/stop", async (HttpContext context, string id, ContainerRunner runner) =>
+        {
+            var stopped = await runner.StopAsync(id, Query.Int(context, "t"), Query.String(context, "signal"), CancellationToken.None);
+            context.Response.StatusCode = stopped ? StatusCodes.Status204NoContent : StatusCodes.Status304NotModified;
+        });
+
+        app.MapPost("/containers/{id}/restart", async (HttpContext context, string id, ContainerRunner runner) =>
+        {
+            await runner.RestartAsync(id, Query.Int(context, "t"), Query.String(context, "signal"), CancellationToken.None);
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        });
+
+        app.MapPost("/containers/{id}/kill", async (HttpContext context, string id, ContainerRunner runner) =>
+        {
+            await runner.KillAsync(id, Query.String(context, "signal"));
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        });
+
+        app.MapPost("/containers/{id}/wait", async (HttpContext context, string id, ContainerService containers, ContainerRunner runner) =>
+        {
+            var container = containers.Store.Get(id);
+            var condition = Query.String(context, "condition") ?? "";
+            if (condition is not ("" or "not-running" or "next-exit" or "removed"))
+            {
+                throw DriverException.InvalidArgument($"invalid condition: \"{condition}\"");
+            }
+            var waiting = runner.WaitAsync(container, condition, context.RequestAborted);
+            // The client learns that the wait is registered from the headers (API >= 1.30), so they go out now.
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = HttpJson.ContentType;
+            await context.Response.StartAsync();
+            await context.Response.Body.FlushAsync();
+            var exitCode = await waiting;
+            var response = new ContainerWaitResponse { StatusCode = exitCode };
+            if (container.State.Error.Length > 0 && container.State.Status != ContainerStatus.Running)
+            {
+                response.Error = new ContainerWaitExitError { Message = container.State.Error };
+            }
+            await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, response, ApiJson.Default.ContainerWaitResponse);
+        });
+
+        app.MapGet("/containers/json", (HttpContext context, ContainerService containers) =>
+        {
+            var filters = new ContainerFilters(Query.String(context, "filters"), containers.Store, containers.Images.IdsMatching);
+            var all = Query.Bool(context, "all") || filters.ImpliesAll;
+            var limit = Query.Int(context, "limit") ?? -1;
+            var now = DateTimeOffset.UtcNow;
+            var list = containers.Store.All
+                .Where(c => all || c.State.Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting)
+                .Where(filters.Matches)
+                .OrderByDescending(c => c.Created)
+                .Take(limit > 0 ? limit : int.MaxValue)
+                .Select(c => ContainerViews.Summary(c, now))
+                .ToList();
+            return HttpJson.WriteAsync(context, 200, list, ApiJson.Default.ListContainerSummary);
+        });
+
+        app.MapGet("/containers/{id}/json", (HttpContext context, string id, ContainerService containers) =>
+        {
+            var container = containers.Store.Get(id);
+            var storage = containers.Drivers.Storage(container.StorageDriver);
+            var inspect = ContainerViews.Inspect(container, containers.Store.DirectoryOf(container.Id), storage.GetMetadata(container.LayerId));
+            if (Query.Bool(context, "size"))
+            {
+                inspect.SizeRw = storage.DiffSize(container.LayerId, container.ParentLayerId);
+            }
+            return HttpJson.WriteAsync(context, 200, inspect, ApiJson.Default.ContainerInspect);
+        });
+
+        app.MapDelete("/containers/{id}", async (HttpContext context, string id, ContainerService containers, ContainerRunner runner) =>
+        {
+            await containers.RemoveAsync(id, Query.Bool(context, "force"), runner, CancellationToken.None);
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        });
+
+        // The docker CLI resizes only TTY containers; without TTY support yet there is nothing to resize.
+        app.MapPost("/containers/{id}/resize", (string id, ContainerService containers) =>
+        {
+            containers.Store.Get(id);
+            return Results.Ok();
+        });
+    }
+}

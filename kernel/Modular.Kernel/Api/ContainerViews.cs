@@ -1,0 +1,101 @@
+using Modular.Api.Models;
+using Modular.Kernel.Containers;
+
+namespace Modular.Kernel.Api;
+
+/// <summary>Renders a container in the two wire shapes: the ps summary and the full inspect document.</summary>
+public static class ContainerViews
+{
+    private const string ZeroTime = "0001-01-01T00:00:00Z";
+
+    public static string StatusText(Container container, DateTimeOffset now)
+    {
+        var state = container.State;
+        return state.Status switch
+        {
+            ContainerStatus.Running => $"Up {HumanDuration.Format(now - (state.StartedAt ?? now))}",
+            ContainerStatus.Paused => $"Up {HumanDuration.Format(now - (state.StartedAt ?? now))} (Paused)",
+            ContainerStatus.Restarting => $"Restarting ({state.ExitCode}) {HumanDuration.Format(now - (state.FinishedAt ?? now))} ago",
+            ContainerStatus.Removing => "Removal In Progress",
+            ContainerStatus.Dead => "Dead",
+            ContainerStatus.Exited when state.FinishedAt is { } finished => $"Exited ({state.ExitCode}) {HumanDuration.Format(now - finished)} ago",
+            ContainerStatus.Exited => $"Exited ({state.ExitCode})",
+            _ => "Created",
+        };
+    }
+
+    public static ContainerSummary Summary(Container container, DateTimeOffset now) => new()
+    {
+        Id = container.Id,
+        Names = ["/" + container.Name],
+        Image = container.Config.Image,
+        ImageID = container.ImageId,
+        Command = string.Join(' ', new[] { container.Path }.Concat(container.Args)),
+        Created = container.Created.ToUnixTimeSeconds(),
+        Ports = [],
+        Labels = container.Config.Labels ?? new Dictionary<string, string>(),
+        State = container.State.Status.ToApi(),
+        Status = StatusText(container, now),
+        HostConfig = new ContainerSummaryHostConfig { NetworkMode = container.HostConfig.NetworkMode },
+        NetworkSettings = new ContainerSummaryNetworkSettings { Networks = Networks(container) },
+        Mounts = [],
+    };
+
+    public static ContainerInspect Inspect(Container container, string containerDirectory, IReadOnlyDictionary<string, string> graphDriverData)
+    {
+        var state = container.State;
+        return new ContainerInspect
+        {
+            Id = container.Id,
+            Created = Time(container.Created),
+            Path = container.Path,
+            Args = container.Args,
+            State = new Modular.Api.Models.ContainerState
+            {
+                Status = state.Status.ToApi(),
+                Running = state.Status is ContainerStatus.Running or ContainerStatus.Paused,
+                Paused = state.Status == ContainerStatus.Paused,
+                Restarting = state.Status == ContainerStatus.Restarting,
+                OOMKilled = state.OomKilled,
+                Dead = state.Status == ContainerStatus.Dead,
+                Pid = state.Pid,
+                ExitCode = state.ExitCode,
+                Error = state.Error,
+                StartedAt = state.StartedAt is { } started ? Time(started) : ZeroTime,
+                FinishedAt = state.FinishedAt is { } finished ? Time(finished) : ZeroTime,
+            },
+            Image = container.ImageId,
+            ResolvConfPath = ContainerFiles.ResolvConfPath(containerDirectory),
+            HostnamePath = ContainerFiles.HostnamePath(containerDirectory),
+            HostsPath = ContainerFiles.HostsPath(containerDirectory),
+            LogPath = container.LogDriver == "json-file" ? Path.Combine(containerDirectory, $"{container.Id}-json.log") : "",
+            Name = "/" + container.Name,
+            RestartCount = container.RestartCount,
+            Driver = container.StorageDriver,
+            Platform = "linux",
+            MountLabel = "",
+            ProcessLabel = "",
+            AppArmorProfile = "",
+            ExecIDs = null,
+            HostConfig = container.HostConfig,
+            GraphDriver = new GraphDriverData { Name = container.StorageDriver, Data = new Dictionary<string, string>(graphDriverData) },
+            Mounts = [],
+            Config = container.Config,
+            NetworkSettings = new NetworkSettings
+            {
+                SandboxID = "",
+                SandboxKey = "",
+                Ports = new Dictionary<string, List<PortBinding>?>(),
+                Networks = Networks(container),
+            },
+        };
+    }
+
+    private static Dictionary<string, EndpointSettings?> Networks(Container container) => new()
+    {
+        [container.HostConfig.NetworkMode] = new EndpointSettings(),
+    };
+
+    // RFC 3339 with nanosecond precision, as Go prints time.Time.
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffff00Z");
+}

@@ -1,0 +1,53 @@
+namespace Modular.Kernel.Api;
+
+/// <summary>Docker's human-readable durations ("Up 3 minutes", "Exited (0) About an hour ago").</summary>
+public static class HumanDuration
+{
+    public static string Format(TimeSpan duration)
+    {
+        var seconds = (long)duration.TotalSeconds;
+        if (seconds < 1)
+        {
+            return "Less than a second";
+        }
+        if (seconds == 1)
+        {
+            return "1 second";
+        }
+        if (seconds < 60)
+        {
+            return $"{seconds} seconds";
+        }
+        var minutes = (long)duration.TotalMinutes;
+        if (minutes == 1)
+        {
+            return "About a minute";
+        }
+        if (minutes < 60)
+        {
+            return $"{minutes} minutes";
+        }
+        var hours = (long)Math.Round(duration.TotalHours);
+        if (hours == 1)
+        {
+            return "About an hour";
+        }
+        if (hours < 48)
+        {
+            return $"{hours} hours";
+        }
+        if (hours < 24 * 7 * 2)
+        {
+            return $"{hours / 24} days";
+        }
+        if (hours < 24 * 30 * 2)
+        {
+            return $"{hours / 24 / 7} weeks";
+        }
+        if (hours < 24 * 365 * 2)
+        {
+            return $"{hours / 24 / 30} months";
+        }
+        return $"{hours / 24 / 365} years";
+    }
+}

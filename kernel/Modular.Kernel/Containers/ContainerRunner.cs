@@ -1,0 +1,362 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Modular.Kernel.Host;
+using Modular.Kernel.Runtime;
+using Modular.Kernel.Streams;
+using Modular.Sdk;
+using Modular.Sdk.Logging;
+
+namespace Modular.Kernel.Containers;
+
+/// <summary>
+/// Runs containers through their OCI runtime: start (rootfs mounted, generated /etc files, config.json, create,
+/// start), the exit monitor (collects the status as subreaper, drains the output, releases the rootfs), stop, kill.
+/// </summary>
+public sealed class ContainerRunner(ContainerService containers, ILogger<ContainerRunner> logger)
+{
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    private string BundleOf(Container container) => Path.Combine(containers.Config.ExecRoot, "containers", container.Id);
+
+    /// <summary>Starts the container; false when it was already running (HTTP 304).</summary>
+    public async Task<bool> StartAsync(string reference, CancellationToken cancellationToken)
+    {
+        var container = containers.Store.Get(reference);
+        var handle = containers.HandleOf(container);
+        await handle.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            if (container.State.Status is ContainerStatus.Running or ContainerStatus.Restarting)
+            {
+                return false;
+            }
+            if (container.State.Status == ContainerStatus.Paused)
+            {
+                throw DriverException.Conflict($"cannot start a paused container, try unpause instead");
+            }
+            if (!ContainerLifecycle.CanApply(container.State.Status, ContainerTransition.Start))
+            {
+                throw DriverException.Conflict($"cannot start container {container.Name}: it is {container.State.Status.ToApi()}");
+            }
+            await LaunchAsync(container, handle, cancellationToken);
+            return true;
+        }
+        finally
+        {
+            handle.Lock.Release();
+        }
+    }
+
+    private async Task LaunchAsync(Container container, ContainerHandle handle, CancellationToken cancellationToken)
+    {
+        var storage = containers.Drivers.Storage(container.StorageDriver);
+        var runtime = containers.Runtimes.Get(container.Runtime);
+        var bundle = BundleOf(container);
+        var rootfs = storage.Get(container.LayerId);
+        CreatedContainer? created = null;
+        try
+        {
+            var spec = BuildSpec(container, rootfs);
+            Directory.CreateDirectory(bundle);
+            Persistence.AtomicFile.WriteAllBytes(Path.Combine(bundle, "config.json"),
+                JsonSerializer.SerializeToUtf8Bytes(spec, new JsonSerializerOptions { WriteIndented = false }));
+            await runtime.DeleteAsync(container.Id, cancellationToken);
+            created = await runtime.CreateAsync(container.Id, bundle, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            storage.Put(container.LayerId);
+            RecordStartFailure(container, e);
+            throw;
+        }
+
+        var logging = containers.Drivers.Logging(container.LogDriver);
+        var sink = logging.CreateSink(LogContextOf(container));
+        var hub = handle.Hub;
+        var copier = OutputCopier.CopyAsync(created.Stdout, created.Stderr, sink, hub);
+        if (!container.Config.OpenStdin)
+        {
+            created.Stdin.Close();
+        }
+
+        try
+        {
+            await runtime.StartAsync(container.Id, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            ProcessSyscalls.Signal(created.Pid, Signals.Kill);
+            ProcessSyscalls.WaitForExit(created.Pid);
+            await Task.WhenAny(copier, Task.Delay(DrainTimeout, CancellationToken.None));
+            sink.Dispose();
+            created.Dispose();
+            await runtime.DeleteAsync(container.Id, CancellationToken.None);
+            storage.Put(container.LayerId);
+            RecordStartFailure(container, e);
+            throw;
+        }
+
+        container.State.Pid = created.Pid;
+        container.State.StartedAt = DateTimeOffset.UtcNow;
+        container.State.ExitCode = 0;
+        container.State.Error = "";
+        handle.Pid = created.Pid;
+        handle.BeginRun(container.Config.OpenStdin ? created.Stdin : null);
+        containers.Transition(container, ContainerTransition.Start);
+
+        var monitor = new Thread(() => MonitorExit(container, handle, created, copier, sink))
+        {
+            IsBackground = true,
+            Name = $"exit-{container.ShortId}",
+        };
+        monitor.Start();
+    }
+
+    private object BuildSpec(Container container, string rootfs)
+    {
+        var user = UserResolver.Resolve(rootfs, container.Config.User);
+        var env = container.Config.Env?.ToList() ?? [];
+        if (!env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal)))
+        {
+            env.Insert(0, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        }
+        env.Insert(1, $"HOSTNAME={container.Config.Hostname}");
+        if (!env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
+        {
+            env.Add($"HOME={user.Home}");
+        }
+
+        var cwd = container.Config.WorkingDir.Length > 0 ? container.Config.WorkingDir : "/";
+        EnsureWorkingDirectory(rootfs, cwd, user);
+
+        var hostNetwork = containers.UsesHostNetwork(container);
+        var folder = containers.Store.DirectoryOf(container.Id);
+        ContainerFiles.Write(folder, container.Config.Hostname, hostNetwork);
+        var binds = new List<BindMount>
+        {
+            new(ContainerFiles.ResolvConfPath(folder), "/etc/resolv.conf", false),
+            new(ContainerFiles.HostnamePath(folder), "/etc/hostname", false),
+            new(ContainerFiles.HostsPath(folder), "/etc/hosts", false),
+        };
+
+        return OciSpecBuilder.Build(new ContainerSpecInput(
+            container.Id,
+            rootfs,
+            hostNetwork ? Environment.MachineName : container.Config.Hostname,
+            new ProcessSpec([container.Path, .. container.Args], env, cwd, user, container.Config.Tty),
+            hostNetwork,
+            binds,
+            ReadonlyRootfs: container.HostConfig.ReadonlyRootfs));
+    }
+
+    // Docker creates a missing working directory, owned by the container's user, before the process starts.
+    private static void EnsureWorkingDirectory(string rootfs, string cwd, ResolvedUser user)
+    {
+        var relative = cwd.TrimStart('/');
+        if (relative.Length == 0 || relative.Split('/').Contains(".."))
+        {
+            return;
+        }
+        var full = Path.Combine(rootfs, relative);
+        if (Directory.Exists(full) || File.Exists(full) || new FileInfo(full).LinkTarget is not null)
+        {
+            return;
+        }
+        Directory.CreateDirectory(full);
+        Sdk.Syscalls.LinuxSyscalls.LChown(full, user.Uid, user.Gid);
+    }
+
+    private void RecordStartFailure(Container container, Exception error)
+    {
+        var message = error.Message;
+        container.State.Error = message;
+        container.State.ExitCode = message.Contains("executable file not found", StringComparison.Ordinal)
+            || message.Contains("no such file or directory", StringComparison.Ordinal) ? 127
+            : message.Contains("permission denied", StringComparison.Ordinal) ? 126 : 128;
+        containers.Store.Save(container);
+        if (container.HostConfig.AutoRemove)
+        {
+            ScheduleAutoRemove(container);
+        }
+    }
+
+    private void MonitorExit(Container container, ContainerHandle handle, CreatedContainer created, Task copier, ILogSink sink)
+    {
+        var exitCode = ProcessSyscalls.WaitForExit(created.Pid);
+        Task.WhenAny(copier, Task.Delay(DrainTimeout)).GetAwaiter().GetResult();
+        sink.Dispose();
+        created.Dispose();
+        var runtime = containers.Runtimes.Get(container.Runtime);
+        try
+        {
+            runtime.DeleteAsync(container.Id, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not delete runtime state of {Container}", container.ShortId);
+        }
+        TryDeleteBundle(container);
+
+        handle.Lock.Wait();
+        try
+        {
+            containers.Drivers.Storage(container.StorageDriver).Put(container.LayerId);
+            container.State.ExitCode = exitCode < 0 ? 255 : exitCode;
+            container.State.Pid = 0;
+            container.State.FinishedAt = DateTimeOffset.UtcNow;
+            containers.Transition(container, ContainerTransition.Exit,
+                attributes: new Dictionary<string, string> { ["exitCode"] = container.State.ExitCode.ToString() });
+            handle.EndRun(container.State.ExitCode);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Recording the exit of {Container} failed", container.ShortId);
+            handle.EndRun(exitCode);
+        }
+        finally
+        {
+            handle.Lock.Release();
+        }
+
+        if (container.HostConfig.AutoRemove)
+        {
+            ScheduleAutoRemove(container);
+        }
+    }
+
+    private void ScheduleAutoRemove(Container container)
+    {
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await containers.RemoveAsync(container.Id, force: false, this, CancellationToken.None);
+                }
+                catch (DriverException e) when (e.Kind == DriverErrorKind.NotFound)
+                {
+                    // Already removed by the user.
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "Auto-removing {Container} failed", container.ShortId);
+                }
+            });
+        }
+    }
+
+    private void TryDeleteBundle(Container container)
+    {
+        try
+        {
+            var bundle = BundleOf(container);
+            if (Directory.Exists(bundle))
+            {
+                Directory.Delete(bundle, recursive: true);
+            }
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning(e, "Could not delete the bundle of {Container}", container.ShortId);
+        }
+    }
+
+    /// <summary>Stops the container: its stop signal, then SIGKILL after the timeout. False when it was not running (HTTP 304).</summary>
+    public async Task<bool> StopAsync(string reference, int? timeoutSeconds, string? signal, CancellationToken cancellationToken)
+    {
+        var container = containers.Store.Get(reference);
+        var handle = containers.HandleOf(container);
+        if (!ContainerLifecycle.IsActive(container.State.Status) || handle.Pid == 0)
+        {
+            return false;
+        }
+        var exited = handle.NextExit;
+        var stopSignal = Signals.Parse(signal ?? container.Config.StopSignal, Signals.Term);
+        var timeout = timeoutSeconds ?? container.Config.StopTimeout ?? 10;
+        if (container.State.Status == ContainerStatus.Paused)
+        {
+            stopSignal = Signals.Kill;
+        }
+        ProcessSyscalls.Signal(handle.Pid, stopSignal);
+        if (timeout < 0)
+        {
+            await exited.WaitAsync(cancellationToken);
+            return true;
+        }
+        if (await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(timeout), cancellationToken)) != exited)
+        {
+            logger.LogInformation("Container {Container} did not stop within {Timeout}s, killing it", container.ShortId, timeout);
+            containers.Publish(container, "kill", new Dictionary<string, string> { ["signal"] = Signals.Kill.ToString() });
+            ProcessSyscalls.Signal(handle.Pid, Signals.Kill);
+            await exited.WaitAsync(cancellationToken);
+        }
+        containers.Publish(container, "stop");
+        return true;
+    }
+
+    public Task KillAsync(string reference, string? signal)
+    {
+        var container = containers.Store.Get(reference);
+        var handle = containers.HandleOf(container);
+        var number = Signals.Parse(signal, Signals.Kill);
+        if (!ContainerLifecycle.IsActive(container.State.Status) || handle.Pid == 0)
+        {
+            throw DriverException.Conflict($"Cannot kill container: {reference}: container {container.Id} is not running");
+        }
+        containers.Publish(container, "kill", new Dictionary<string, string> { ["signal"] = number.ToString() });
+        ProcessSyscalls.Signal(handle.Pid, number);
+        return Task.CompletedTask;
+    }
+
+    public async Task KillAndWaitAsync(Container container, CancellationToken cancellationToken)
+    {
+        var handle = containers.HandleOf(container);
+        var exited = handle.NextExit;
+        if (handle.Pid != 0 && ProcessSyscalls.Signal(handle.Pid, Signals.Kill))
+        {
+            containers.Publish(container, "kill", new Dictionary<string, string> { ["signal"] = Signals.Kill.ToString() });
+            await exited.WaitAsync(cancellationToken);
+        }
+    }
+
+    public async Task RestartAsync(string reference, int? timeoutSeconds, string? signal, CancellationToken cancellationToken)
+    {
+        await StopAsync(reference, timeoutSeconds, signal, cancellationToken);
+        await StartAsync(reference, cancellationToken);
+        containers.Publish(containers.Store.Get(reference), "restart");
+    }
+
+    /// <summary>
+    /// Waits as `POST /wait` asks: "not-running" returns at once for a stopped container, "next-exit" waits for the next
+    /// exit, "removed" waits until the container is gone.
+    /// </summary>
+    public async Task<int> WaitAsync(Container container, string condition, CancellationToken cancellationToken)
+    {
+        var handle = containers.HandleOf(container);
+        switch (condition)
+        {
+            case "" or "not-running":
+                if (!ContainerLifecycle.IsActive(container.State.Status))
+                {
+                    return container.State.ExitCode;
+                }
+                return OrRecorded(await handle.NextExit.WaitAsync(cancellationToken));
+            case "next-exit":
+                return OrRecorded(await handle.NextExit.WaitAsync(cancellationToken));
+            case "removed":
+                var exitCode = ContainerLifecycle.IsActive(container.State.Status) || container.State.Status == ContainerStatus.Created
+                    ? await handle.NextExit.WaitAsync(cancellationToken)
+                    : container.State.ExitCode;
+                await handle.Removed.WaitAsync(cancellationToken);
+                return OrRecorded(exitCode);
+            default:
+                throw DriverException.InvalidArgument($"invalid condition: \"{condition}\"");
+        }
+
+        // A container removed while waited for completes the waiters with -1: report its last recorded exit code.
+        int OrRecorded(int exitCode) => exitCode < 0 ? container.State.ExitCode : exitCode;
+    }
+
+    public LogContext LogContextOf(Container container) =>
+        new(container.Id, container.Name, containers.Store.DirectoryOf(container.Id), container.LogOptions);
+}

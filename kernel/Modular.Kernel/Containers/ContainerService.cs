@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Modular.Api.Models;
+using Modular.Kernel.Configuration;
+using Modular.Kernel.Events;
+using Modular.Kernel.Images;
+using Modular.Kernel.Networks;
+using Modular.Kernel.Plugins;
+using Modular.Kernel.Runtime;
+using Modular.Sdk;
+using Modular.Sdk.Network;
+
+namespace Modular.Kernel.Containers;
+
+/// <summary>
+/// Creates, removes and looks up containers. Running them is <see cref="ContainerRunner"/>'s job; every status
+/// change goes through <see cref="Transition"/>, which asks <see cref="ContainerLifecycle"/>, persists, and publishes.
+/// </summary>
+public sealed class ContainerService
+{
+    private readonly ConcurrentDictionary<string, ContainerHandle> _handles = new(StringComparer.Ordinal);
+    private readonly ILogger<ContainerService> _logger;
+
+    public ContainerService(
+        ContainerStore store,
+        ImageService images,
+        DriverCatalog drivers,
+        NetworkStore networks,
+        RuntimeCatalog runtimes,
+        DaemonConfig config,
+        EventBus events,
+        ILogger<ContainerService> logger)
+    {
+        Store = store;
+        Images = images;
+        Drivers = drivers;
+        Networks = networks;
+        Runtimes = runtimes;
+        Config = config;
+        Events = events;
+        _logger = logger;
+    }
+
+    public ContainerStore Store { get; }
+    public ImageService Images { get; }
+    public DriverCatalog Drivers { get; }
+    public NetworkStore Networks { get; }
+    public RuntimeCatalog Runtimes { get; }
+    public DaemonConfig Config { get; }
+    public EventBus Events { get; }
+
+    public string StorageDriverName => Config.StorageDriver ?? "";
+
+    public ContainerHandle HandleOf(Container container) => _handles.GetOrAdd(container.Id, _ => new ContainerHandle());
+
+    public ContainerCreateResponse Create(string? name, ContainerCreateRequest request)
+    {
+        if (string.IsNullOrEmpty(request.Image))
+        {
+            throw DriverException.InvalidArgument("no command specified");
+        }
+        UnsupportedOptions.Reject(request);
+        var host = request.HostConfig ?? new HostConfig();
+        var image = Images.Inspect(request.Image);
+
+        var id = ContainerNames.NewId();
+        var containerName = name is { Length: > 0 } ? ContainerNames.Validate(name) : ContainerNames.Generate(Store.NameTaken);
+        if (Store.NameTaken(containerName))
+        {
+            var owner = Store.Get(containerName);
+            throw DriverException.Conflict(
+                $"Conflict. The container name \"/{containerName}\" is already in use by container \"{owner.Id}\". You have to remove (or rename) that container to be able to reuse that name.");
+        }
+
+        var hostname = request.Hostname.Length > 0 ? request.Hostname : id[..12];
+        var config = ContainerFactory.MergeWithImage(request, image.Config, request.Image, hostname);
+        var commandLine = ContainerFactory.CommandLine(config);
+        if (commandLine.Count == 0)
+        {
+            throw DriverException.InvalidArgument("no command specified");
+        }
+
+        host.NetworkMode = ResolveNetworkMode(host.NetworkMode);
+        var runtime = host.Runtime is { Length: > 0 } ? host.Runtime : Runtimes.DefaultName;
+        Runtimes.Get(runtime);
+        host.Runtime = runtime;
+
+        var logDriverName = host.LogConfig.Type is { Length: > 0 } t ? t : Config.LogDriver;
+        var logOptions = host.LogConfig.Type is { Length: > 0 }
+            ? host.LogConfig.Config ?? new Dictionary<string, string>()
+            : new Dictionary<string, string>(Config.LogOpts);
+        Drivers.Logging(logDriverName).ValidateOptions(logOptions);
+        host.LogConfig = new LogConfig { Type = logDriverName, Config = logOptions };
+
+        var storage = Drivers.Storage(StorageDriverName);
+        storage.CreateReadWrite(id, image.TopLayerCacheId);
+        var container = new Container
+        {
+            Id = id,
+            Name = containerName,
+            Created = DateTimeOffset.UtcNow,
+            ImageId = image.Id,
+            Config = config,
+            HostConfig = host,
+            Path = commandLine[0],
+            Args = commandLine.Skip(1).ToList(),
+            StorageDriver = storage.Name,
+            ParentLayerId = image.TopLayerCacheId,
+            LogDriver = logDriverName,
+            LogOptions = logOptions,
+            Runtime = runtime,
+        };
+        try
+        {
+            Store.Add(container);
+        }
+        catch
+        {
+            storage.Remove(id);
+            throw;
+        }
+        Publish(container, "create");
+        return new ContainerCreateResponse { Id = id, Warnings = [] };
+    }
+
+    /// <summary>
+    /// Removes a container: a running one only with <paramref name="force"/> (it is killed first), as in Docker.
+    /// </summary>
+    public async Task RemoveAsync(string reference, bool force, ContainerRunner runner, CancellationToken cancellationToken)
+    {
+        var container = Store.Get(reference);
+        var handle = HandleOf(container);
+        if (ContainerLifecycle.IsActive(container.State.Status))
+        {
+            if (!force)
+            {
+                var what = container.State.Status == ContainerStatus.Paused ? "paused" : "running";
+                throw DriverException.Conflict(
+                    $"cannot remove container \"/{container.Name}\": container is {what}: stop the container before removing or force remove");
+            }
+            await runner.KillAndWaitAsync(container, cancellationToken);
+        }
+
+        await handle.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            if (!Store.All.Contains(container))
+            {
+                return;
+            }
+            if (container.State.Status == ContainerStatus.Removing)
+            {
+                throw DriverException.Conflict($"removal of container {container.Name} is already in progress");
+            }
+            Transition(container, ContainerTransition.Remove, publish: false);
+            try
+            {
+                var storage = Drivers.Storage(container.StorageDriver);
+                if (storage.Exists(container.LayerId))
+                {
+                    storage.Remove(container.LayerId);
+                }
+                Store.Delete(container);
+            }
+            catch (Exception e)
+            {
+                container.State.Error = e.Message;
+                Transition(container, ContainerTransition.RemovalFailed);
+                throw new DriverException(DriverErrorKind.Internal, $"unable to remove container {container.Name}: {e.Message}", e);
+            }
+        }
+        finally
+        {
+            handle.Lock.Release();
+        }
+        Publish(container, "destroy");
+        _handles.TryRemove(container.Id, out _);
+        handle.MarkRemoved();
+    }
+
+    /// <summary>Applies a lifecycle transition, persists the container atomically and publishes the event.</summary>
+    public void Transition(Container container, ContainerTransition via, bool publish = true, IReadOnlyDictionary<string, string>? attributes = null)
+    {
+        container.State.Status = ContainerLifecycle.Next(container.State.Status, via);
+        Store.Save(container);
+        if (publish)
+        {
+            Publish(container, ContainerLifecycle.EventAction(via), attributes);
+        }
+    }
+
+    public void Publish(Container container, string action, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["name"] = container.Name,
+            ["image"] = container.Config.Image,
+        };
+        foreach (var (key, value) in container.Config.Labels ?? [])
+        {
+            attributes[key] = value;
+        }
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            attributes[key] = value;
+        }
+        Events.Publish(new EngineEvent("container", action, container.Id, attributes, DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>Whether the network mode names the host's namespace.</summary>
+    public bool UsesHostNetwork(Container container)
+    {
+        var network = Networks.Get(container.HostConfig.NetworkMode);
+        return Networks.DriverOf(network).Capabilities.Sandbox == SandboxKind.Host;
+    }
+
+    // Until the bridge driver lands, "default" means the none network: containers get loopback only.
+    private string ResolveNetworkMode(string mode)
+    {
+        var wanted = mode is "" or "default" ? "none" : mode;
+        if (wanted.StartsWith("container:", StringComparison.Ordinal))
+        {
+            throw DriverException.InvalidArgument("this version of Modular does not support --network container:<name> yet");
+        }
+        return Networks.Get(wanted).Name;
+    }
+}

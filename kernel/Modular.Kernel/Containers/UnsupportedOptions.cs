@@ -1,0 +1,50 @@
+using Modular.Api.Models;
+using Modular.Sdk;
+
+namespace Modular.Kernel.Containers;
+
+/// <summary>
+/// Refuses create requests that ask for something this version cannot do yet, naming the option, instead of
+/// silently running a container without it. Each entry leaves this list when its feature lands.
+/// </summary>
+public static class UnsupportedOptions
+{
+    public static void Reject(ContainerCreateRequest request)
+    {
+        var host = request.HostConfig ?? new HostConfig();
+        var asked = new List<string>();
+        void Check(bool condition, string option)
+        {
+            if (condition)
+            {
+                asked.Add(option);
+            }
+        }
+
+        Check(request.Tty, "a TTY (-t)");
+        Check(host.Binds is { Count: > 0 } || host.Mounts is { Count: > 0 } || host.VolumesFrom is { Count: > 0 }, "volumes and bind mounts (-v, --mount, --volumes-from)");
+        Check(host.Tmpfs is { Count: > 0 }, "tmpfs mounts (--tmpfs)");
+        Check(host.PortBindings is { Count: > 0 } && host.PortBindings.Values.Any(b => b is { Count: > 0 }) || host.PublishAllPorts, "published ports (-p, -P)");
+        Check(host.Privileged, "privileged mode (--privileged)");
+        Check(host.CapAdd is { Count: > 0 } || host.CapDrop is { Count: > 0 }, "capability changes (--cap-add, --cap-drop)");
+        Check(host.Memory > 0 || host.MemorySwap > 0 || host.MemoryReservation > 0, "memory limits (--memory)");
+        Check(host.NanoCpus > 0 || host.CpuShares > 0 || host.CpuQuota > 0 || host.CpuPeriod > 0 || host.CpusetCpus.Length > 0, "CPU limits (--cpus, --cpu-shares, --cpuset-cpus)");
+        Check(host.PidsLimit is > 0, "a pids limit (--pids-limit)");
+        Check(host.Ulimits is { Count: > 0 }, "ulimits (--ulimit)");
+        Check(host.Devices is { Count: > 0 } || host.DeviceRequests is { Count: > 0 }, "devices (--device, --gpus)");
+        Check(host.RestartPolicy.Name is not ("" or "no"), "restart policies (--restart)");
+        Check(host.Links is { Count: > 0 }, "links (--link)");
+        Check(host.Dns is { Count: > 0 } || host.DnsSearch is { Count: > 0 } || host.DnsOptions is { Count: > 0 }, "DNS settings (--dns)");
+        Check(host.ExtraHosts is { Count: > 0 }, "extra hosts (--add-host)");
+        Check(host.Sysctls is { Count: > 0 }, "sysctls (--sysctl)");
+        Check(host.PidMode.Length > 0 || host.IpcMode is not ("" or "private" or "shareable") || host.UTSMode.Length > 0 || host.UsernsMode.Length > 0, "shared namespaces (--pid, --ipc, --uts, --userns)");
+        Check(host.SecurityOpt is { Count: > 0 }, "security options (--security-opt)");
+        Check(host.Init == true, "an init process (--init)");
+        Check(request.Healthcheck?.Test is { Count: > 0 } && request.Healthcheck.Test[0] != "NONE", "health checks (--health-cmd)");
+
+        if (asked.Count > 0)
+        {
+            throw DriverException.InvalidArgument($"this version of Modular does not support {string.Join(", ", asked)} yet");
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Modular.Kernel.Configuration;
+using Modular.Sdk;
+
+namespace Modular.Kernel.Runtime;
+
+/// <summary>
+/// Drives one OCI runtime binary (runc, crun, or one from daemon.json) the way containerd's shim does:
+/// `create` with the container's stdio, then `start`, `kill`, `delete`. Runtime state lives in
+/// <c>&lt;exec-root&gt;/runtime/&lt;name&gt;</c>, so it disappears with a reboot like the containers themselves.
+/// </summary>
+public sealed class OciRuntime
+{
+    private readonly RuntimeConfig _config;
+    private readonly string _stateRoot;
+
+    public OciRuntime(string name, RuntimeConfig config, string execRoot)
+    {
+        Name = name;
+        _config = config;
+        _stateRoot = Path.Combine(execRoot, "runtime", name);
+    }
+
+    public string Name { get; }
+
+    public string StateRoot => _stateRoot;
+
+    /// <summary>
+    /// Creates the container from the bundle. Its init inherits the returned process's stdio pipes and waits for
+    /// <see cref="StartAsync"/>; errors the runtime reports (e.g. an executable not found) are thrown with its words.
+    /// </summary>
+    public async Task<CreatedContainer> CreateAsync(string id, string bundle, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_stateRoot);
+        var pidFile = Path.Combine(bundle, "init.pid");
+        var logFile = Path.Combine(bundle, "runtime.log");
+        File.Delete(logFile);
+        var process = Process.Start(StartInfo(redirectStdio: true,
+            "--log", logFile, "--log-format", "json", "create", "--bundle", bundle, "--pid-file", pidFile, id))
+            ?? throw new DriverException(DriverErrorKind.Internal, $"could not start {_config.Path}");
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            var stderr = await process.StandardError.ReadToEndAsync(cancellationToken);
+            var reason = LastError(logFile) ?? stderr.Trim();
+            process.Dispose();
+            throw RuntimeError("create", reason);
+        }
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile, cancellationToken)).Trim());
+        return new CreatedContainer(pid, process);
+    }
+
+    public Task StartAsync(string id, CancellationToken cancellationToken) => RunAsync(cancellationToken, "start", id);
+
+    /// <summary>Deletes the runtime's record (and cgroups) of a stopped container; a missing one is fine.</summary>
+    public Task DeleteAsync(string id, CancellationToken cancellationToken) => RunAsync(cancellationToken, "delete", "--force", id);
+
+    /// <summary>The runtime's status of the container ("created", "running", "paused", "stopped"), or null if it has none.</summary>
+    public async Task<string?> StateAsync(string id, CancellationToken cancellationToken)
+    {
+        using var process = Process.Start(StartInfo(redirectStdio: false, "state", id))!;
+        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            return null;
+        }
+        using var state = JsonDocument.Parse(output);
+        return state.RootElement.TryGetProperty("status", out var status) ? status.GetString() : null;
+    }
+
+    /// <summary>Ids of every container the runtime still has state for.</summary>
+    public IReadOnlyList<string> ListIds() =>
+        Directory.Exists(_stateRoot) ? Directory.GetDirectories(_stateRoot).Select(Path.GetFileName).OfType<string>().ToList() : [];
+
+    public string Version()
+    {
+        try
+        {
+            using var process = Process.Start(StartInfo(redirectStdio: false, "--version"))!;
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return output;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return "";
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(redirectStdio: false, args))
+            ?? throw new DriverException(DriverErrorKind.Internal, $"could not start {_config.Path}");
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw RuntimeError(args[0], (await stderr).Trim());
+        }
+    }
+
+    private ProcessStartInfo StartInfo(bool redirectStdio, params string[] args)
+    {
+        var info = new ProcessStartInfo(_config.Path)
+        {
+            RedirectStandardInput = redirectStdio,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in _config.RuntimeArgs)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.ArgumentList.Add("--root");
+        info.ArgumentList.Add(_stateRoot);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        return info;
+    }
+
+    private DriverException RuntimeError(string operation, string reason)
+    {
+        // Docker's wording, so the docker CLI's exit-code rules (127 for "executable file not found",
+        // 126 for "permission denied") apply to our errors unchanged.
+        var kind = reason.Contains("executable file not found", StringComparison.Ordinal)
+            || reason.Contains("no such file or directory", StringComparison.Ordinal)
+            || reason.Contains("permission denied", StringComparison.Ordinal)
+                ? DriverErrorKind.InvalidArgument
+                : DriverErrorKind.Internal;
+        return new DriverException(kind, $"OCI runtime {operation} failed: {Name} {operation} failed: {reason}: unknown");
+    }
+
+    private static string? LastError(string logFile)
+    {
+        if (!File.Exists(logFile))
+        {
+            return null;
+        }
+        string? message = null;
+        foreach (var line in File.ReadLines(logFile))
+        {
+            try
+            {
+                using var entry = JsonDocument.Parse(line);
+                if (entry.RootElement.TryGetProperty("level", out var level) && level.GetString() is "error" or "fatal"
+                    && entry.RootElement.TryGetProperty("msg", out var msg))
+                {
+                    message = msg.GetString();
+                }
+            }
+            catch (JsonException)
+            {
+                // crun writes plain text lines: the last one is the reason.
+                message = line.Trim();
+            }
+        }
+        return message is null ? null : StripPrefix(message);
+    }
+
+    private static string StripPrefix(string message)
+    {
+        foreach (var prefix in new[] { "runc create failed: ", "runc run failed: " })
+        {
+            if (message.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return message[prefix.Length..];
+            }
+        }
+        return message;
+    }
+}
+
+/// <summary>A created container's init process and the runtime process whose redirected pipes are its stdio.</summary>
+public sealed record CreatedContainer(int Pid, Process StdioOwner) : IDisposable
+{
+    public Stream Stdin => StdioOwner.StandardInput.BaseStream;
+    public Stream Stdout => StdioOwner.StandardOutput.BaseStream;
+    public Stream Stderr => StdioOwner.StandardError.BaseStream;
+
+    public void Dispose() => StdioOwner.Dispose();
+}

@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+
+namespace Modular.Kernel.Runtime;
+
+/// <summary>What the runtime spec is built from, already resolved against the image and the container's rootfs.</summary>
+public sealed record ProcessSpec(
+    IReadOnlyList<string> Args,
+    IReadOnlyList<string> Env,
+    string Cwd,
+    ResolvedUser User,
+    bool Terminal);
+
+/// <summary>A bind mount of a file the kernel generated (hosts, hostname, resolv.conf) or of a host path.</summary>
+public sealed record BindMount(string Source, string Destination, bool ReadOnly);
+
+public sealed record ContainerSpecInput(
+    string Id,
+    string RootfsPath,
+    string Hostname,
+    ProcessSpec Process,
+    bool HostNetwork,
+    IReadOnlyList<BindMount> Binds,
+    bool Privileged = false,
+    bool ReadonlyRootfs = false);
+
+/// <summary>
+/// Builds the OCI runtime spec (config.json) the way dockerd does for a default container: its mounts, capabilities,
+/// masked and read-only paths, namespaces and device rules. Limits the host forbids (rlimits above the hard limit)
+/// are never requested: the container inherits the daemon's.
+/// </summary>
+public static class OciSpecBuilder
+{
+    public static readonly string[] DefaultCapabilities =
+    [
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID",
+        "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+    ];
+
+    private static readonly string[] MaskedPaths =
+    [
+        "/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+        "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+        "/sys/devices/virtual/powercap",
+    ];
+
+    private static readonly string[] ReadonlyPaths =
+        ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+
+    public static JsonObject Build(ContainerSpecInput input)
+    {
+        var capabilities = new JsonArray(DefaultCapabilities.Select(c => (JsonNode)JsonValue.Create(c)!).ToArray());
+        var user = new JsonObject
+        {
+            ["uid"] = input.Process.User.Uid,
+            ["gid"] = input.Process.User.Gid,
+        };
+        if (input.Process.User.AdditionalGids.Count > 0)
+        {
+            user["additionalGids"] = new JsonArray(input.Process.User.AdditionalGids.Select(g => (JsonNode)JsonValue.Create(g)).ToArray());
+        }
+
+        var namespaces = new JsonArray(
+            Namespace("pid"), Namespace("ipc"), Namespace("uts"), Namespace("mount"));
+        if (!input.HostNetwork)
+        {
+            namespaces.Add(Namespace("network"));
+        }
+
+        return new JsonObject
+        {
+            ["ociVersion"] = "1.0.2",
+            ["process"] = new JsonObject
+            {
+                ["terminal"] = input.Process.Terminal,
+                ["user"] = user,
+                ["args"] = Strings(input.Process.Args),
+                ["env"] = Strings(input.Process.Env),
+                ["cwd"] = input.Process.Cwd,
+                ["capabilities"] = new JsonObject
+                {
+                    ["bounding"] = capabilities.DeepClone(),
+                    ["effective"] = capabilities.DeepClone(),
+                    ["permitted"] = capabilities.DeepClone(),
+                },
+                ["noNewPrivileges"] = false,
+            },
+            ["root"] = new JsonObject { ["path"] = input.RootfsPath, ["readonly"] = input.ReadonlyRootfs },
+            ["hostname"] = input.Hostname,
+            ["mounts"] = Mounts(input),
+            ["linux"] = new JsonObject
+            {
+                ["namespaces"] = namespaces,
+                ["cgroupsPath"] = $"/modular/{input.Id}",
+                ["resources"] = new JsonObject
+                {
+                    ["devices"] = new JsonArray(
+                        Device(false, null, null, null, "rwm"),
+                        Device(true, "c", 1, 3, "rwm"), Device(true, "c", 1, 5, "rwm"), Device(true, "c", 1, 7, "rwm"),
+                        Device(true, "c", 1, 8, "rwm"), Device(true, "c", 1, 9, "rwm"), Device(true, "c", 5, 0, "rwm"),
+                        Device(true, "c", 5, 1, "rwm"), Device(true, "c", 5, 2, "rwm"), Device(true, "c", 136, null, "rwm"),
+                        Device(true, "c", null, null, "m"), Device(true, "b", null, null, "m")),
+                },
+                ["maskedPaths"] = Strings(MaskedPaths),
+                ["readonlyPaths"] = Strings(ReadonlyPaths),
+            },
+        };
+    }
+
+    private static JsonArray Mounts(ContainerSpecInput input)
+    {
+        var mounts = new JsonArray
+        {
+            Mount("/proc", "proc", "proc", "nosuid", "noexec", "nodev"),
+            Mount("/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k"),
+            Mount("/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"),
+            Mount("/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro"),
+            Mount("/sys/fs/cgroup", "cgroup", "cgroup", "ro", "nosuid", "noexec", "nodev"),
+            Mount("/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev"),
+            Mount("/dev/shm", "shm", "tmpfs", "nosuid", "noexec", "nodev", "mode=1777", "size=67108864"),
+        };
+        foreach (var bind in input.Binds)
+        {
+            mounts.Add(Mount(bind.Destination, bind.Source, "bind", bind.ReadOnly
+                ? ["rbind", "rprivate", "ro"]
+                : ["rbind", "rprivate"]));
+        }
+        return mounts;
+    }
+
+    private static JsonObject Mount(string destination, string source, string type, params string[] options) => new()
+    {
+        ["destination"] = destination,
+        ["type"] = type,
+        ["source"] = source,
+        ["options"] = Strings(options),
+    };
+
+    private static JsonObject Namespace(string type) => new() { ["type"] = type };
+
+    private static JsonObject Device(bool allow, string? type, long? major, long? minor, string access)
+    {
+        var rule = new JsonObject { ["allow"] = allow };
+        if (type is not null)
+        {
+            rule["type"] = type;
+        }
+        if (major is not null)
+        {
+            rule["major"] = major;
+        }
+        if (minor is not null)
+        {
+            rule["minor"] = minor;
+        }
+        rule["access"] = access;
+        return rule;
+    }
+
+    private static JsonArray Strings(IEnumerable<string> values) =>
+        new(values.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray());
+}
