@@ -7,8 +7,8 @@ namespace Modular.Logging.JsonFile;
 /// <summary>
 /// Writes one message as Docker's json-file line, byte for byte what dockerd writes:
 /// <c>{"log":"…","stream":"stdout","time":"…"}</c> and a newline. The log text is escaped as Go's encoder escapes it
-/// (<c>\n \r \t \" \\</c>, other control bytes and <c>&lt; &gt; &amp;</c> as <c>\u00XX</c>, U+2028/U+2029 escaped,
-/// each invalid UTF-8 byte replaced by <c>\ufffd</c>).
+/// (<c>\n \r \" \\</c>; every other control byte, tab included, and <c>&lt; &gt; &amp;</c> as <c>\u00XX</c>; U+2028/U+2029
+/// escaped; each invalid UTF-8 byte replaced by <c>\ufffd</c>), as checked against dockerd 20.10's own files.
 /// </summary>
 internal static class JsonLogLineEncoder
 {
@@ -107,10 +107,6 @@ internal static class JsonLogLineEncoder
             case (byte)'\r':
                 destination[0] = (byte)'\\';
                 destination[1] = (byte)'r';
-                return 2;
-            case (byte)'\t':
-                destination[0] = (byte)'\\';
-                destination[1] = (byte)'t';
                 return 2;
             default:
                 "\\u00"u8.CopyTo(destination);

@@ -8,8 +8,9 @@ namespace Modular.Conformance.Tests.Logging;
 public sealed class JsonFileFormatTests : IDisposable
 {
     private static readonly DateTimeOffset Time = new DateTimeOffset(2026, 11, 28, 2, 15, 55, TimeSpan.Zero).AddTicks(1234567);
-    private readonly TempContainer _container = new();
+    // The driver first: if the plugin is missing the constructor throws before a directory exists to leak.
     private readonly ILoggingDriver _driver = LoggingPluginHarness.Logging("Modular.Logging.JsonFile", "json-file");
+    private readonly TempContainer _container = new();
 
     public void Dispose() => _container.Dispose();
 
@@ -42,7 +43,7 @@ public sealed class JsonFileFormatTests : IDisposable
 
         Log(new LogMessage(LogSource.Stdout, line, Time));
 
-        var expected = "{\"log\":\"q\\\"b\\\\t\\tr\\rlt\\u003cgt\\u003eamp\\u0026\\u0001\\u001f\u007f\\u2028\\u2029é🚀\\ufffd\\n\","
+        var expected = "{\"log\":\"q\\\"b\\\\t\\u0009r\\rlt\\u003cgt\\u003eamp\\u0026\\u0001\\u001f\u007f\\u2028\\u2029é🚀\\ufffd\\n\","
             + "\"stream\":\"stdout\",\"time\":\"2026-11-28T02:15:55.1234567Z\"}\n";
         Assert.Equal(expected, File.ReadAllText(_container.LogPath));
     }
@@ -68,6 +69,18 @@ public sealed class JsonFileFormatTests : IDisposable
 
         var message = Assert.Single(await ReadAllAsync());
         Assert.Equal("a\uFFFD\uFFFDb\uFFFD", Encoding.UTF8.GetString(message.Line.Span));
+    }
+
+    [Fact]
+    public void The_escaping_matches_a_line_captured_from_dockerd()
+    {
+        // Written by dockerd 20.10.24 for: printf 'q"b\\t\tr\rlt<gt>amp&\001\037\177\342\200\250\303\251\n' >&2
+        const string dockerd = "{\"log\":\"q\\\"b\\\\t\\u0009r\\rlt\\u003cgt\\u003eamp\\u0026\\u0001\\u001f\u007f\\u2028é\\n\",\"stream\":\"stderr\",\"time\":\"2026-11-28T02:31:30.3824906Z\"}\n";
+        byte[] line = [.. "q\"b\\t\tr\rlt<gt>amp&"u8, 0x01, 0x1f, 0x7f, 0xe2, 0x80, 0xa8, 0xc3, 0xa9, (byte)'\n'];
+
+        Log(new LogMessage(LogSource.Stderr, line, DateTimeOffset.Parse("2026-11-28T02:31:30.3824906Z", System.Globalization.CultureInfo.InvariantCulture)));
+
+        Assert.Equal(dockerd, File.ReadAllText(_container.LogPath));
     }
 
     [Fact]

@@ -9,8 +9,9 @@ namespace Modular.Conformance.Tests.Logging;
 public sealed class JsonFileRotationTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 28, 2, 15, 55, TimeSpan.Zero);
-    private readonly TempContainer _container = new();
+    // The driver first: if the plugin is missing the constructor throws before a directory exists to leak.
     private readonly ILoggingDriver _driver = LoggingPluginHarness.Logging("Modular.Logging.JsonFile", "json-file");
+    private readonly TempContainer _container = new();
 
     public void Dispose() => _container.Dispose();
 
