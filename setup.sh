@@ -66,7 +66,7 @@ assembly_name() {
 }
 
 publish() {
-  dotnet publish "$@" -c Release --nologo -v quiet -clp:NoSummary
+  dotnet publish "$@" -c Release --nologo -v quiet -clp:NoSummary -clp:ErrorsOnly
 }
 
 # Publishes into a staging folder and swaps it in whole: a running modulard keeps its (now unlinked) files
@@ -76,6 +76,7 @@ build() {
   local staging="$repo/artifacts/bin.staging"
   rm -rf "$staging"
   mkdir -p "$staging/plugins"
+  trap 'rm -rf "$staging"' EXIT
 
   log "publishing modulard"
   publish kernel/Modular.Daemon -o "$staging"
@@ -94,6 +95,7 @@ build() {
   rm -rf "$bin.old"
   [[ -d "$bin" ]] && mv "$bin" "$bin.old"
   mv "$staging" "$bin"
+  trap - EXIT
   rm -rf "$bin.old"
   log "built $bin"
 }

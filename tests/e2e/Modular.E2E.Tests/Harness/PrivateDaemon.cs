@@ -192,15 +192,17 @@ public class PrivateDaemon : IAsyncLifetime
         ["MODULAR_HOST"] = Host,
     };
 
+    /// <summary>
+    /// Through contrib/mkimage/busybox.sh with the modular CLI; MODULAR_E2E_IMPORT_CLIENT=docker imports with the
+    /// docker CLI instead, to test the daemon while the modular CLI's import is broken.
+    /// </summary>
     private async Task ImportBusyboxAsync()
     {
-        var environment = new Dictionary<string, string?>
-        {
-            ["MODULAR_HOST"] = Host,
-            ["MODULAR_CLI"] = RepoLayout.Cli,
-        };
-        var import = await CommandRunner.RunAsync(
-            "bash", [RepoLayout.BusyboxScript], environment, timeout: TimeSpan.FromMinutes(3));
+        var useDocker = Environment.GetEnvironmentVariable("MODULAR_E2E_IMPORT_CLIENT") == "docker";
+        var environment = useDocker ? DockerEnvironment() : ModularEnvironment();
+        environment["MODULAR_CLI"] = RepoLayout.Cli;
+        string[] arguments = useDocker ? [RepoLayout.BusyboxScript, "--docker"] : [RepoLayout.BusyboxScript];
+        var import = await CommandRunner.RunAsync("bash", arguments, environment, timeout: TimeSpan.FromMinutes(3));
         if (import.ExitCode != 0)
         {
             throw new InvalidOperationException($"importing busybox failed: {import}\n{ReadLog()}");
