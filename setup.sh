@@ -4,6 +4,7 @@
 #   ./setup.sh               packages, build, install, start modulard, busybox image, `modular run --rm busybox echo hello`
 #   ./setup.sh --build-only  only build artifacts/bin (modulard, driver plugins, the AOT modular CLI)
 #   ./setup.sh --deps-only   only install the Debian packages the build and the engine need
+#   ./setup.sh --no-build    everything but the build: install and start what artifacts/bin already holds
 #
 # Safe to re-run: installed packages are skipped, a running daemon is reused, an existing busybox image is kept.
 set -euo pipefail
@@ -208,7 +209,16 @@ main() {
       ensure_busybox
       smoke_test
       ;;
-    -h | --help) sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+    --no-build)
+      require_root
+      install_packages
+      [[ -x "$bin/modulard" && -x "$bin/modular" ]] || die "$bin is not built; run ./setup.sh --build-only"
+      install_binaries
+      start_daemon
+      ensure_busybox
+      smoke_test
+      ;;
+    -h | --help) sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
 }
