@@ -92,7 +92,7 @@ internal static class ArchiveManifest
     {
         var digest = StringProperty(descriptor, "digest") ??
             throw DriverException.InvalidArgument("invalid archive: a descriptor in index.json has no digest");
-        var mediaType = StringProperty(descriptor, "mediaType");
+        var mediaType = StringProperty(descriptor, "mediaType") ?? MediaTypeOfBlob(spool, digest);
         if (mediaType is OciManifestType or DockerManifestType)
         {
             return digest;
@@ -109,6 +109,19 @@ internal static class ArchiveManifest
             throw DriverException.NotFound($"image index {digest} has no manifest for linux/{HostArchitecture}");
         }
         return ManifestOf(spool, chosen, depth + 1);
+    }
+
+    /// <summary>For descriptors that omit their media type: an index lists manifests, a manifest has a config.</summary>
+    private static string MediaTypeOfBlob(ArchiveSpool spool, string digest)
+    {
+        using var blob = ParseJson(ReadBlob(spool, digest), digest);
+        if (StringProperty(blob.RootElement, "mediaType") is { } declared)
+        {
+            return declared;
+        }
+        return blob.RootElement.ValueKind == JsonValueKind.Object && blob.RootElement.TryGetProperty("manifests", out _)
+            ? OciIndexType
+            : OciManifestType;
     }
 
     private static IEnumerable<JsonElement> Descriptors(JsonElement index) =>

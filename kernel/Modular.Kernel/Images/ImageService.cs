@@ -42,6 +42,9 @@ public sealed partial class ImageService
         _references.RemoveDangling(_images.ContainsKey);
     }
 
+    /// <summary>This host's architecture as images name it (<c>amd64</c>, <c>arm64</c>, ...).</summary>
+    public static string HostArchitecture => ArchiveManifest.HostArchitecture;
+
     /// <summary>How many images there are (for <c>docker info</c>).</summary>
     public int Count
     {

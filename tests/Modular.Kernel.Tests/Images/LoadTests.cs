@@ -127,6 +127,44 @@ public sealed class LoadTests : IDisposable
     }
 
     [Fact]
+    public async Task Loads_a_gzip_compressed_archive()
+    {
+        var archive = await File.ReadAllBytesAsync(Path.Combine(FixtureFolder(), "docker-20.10-save-two-images.tar"), TestContext.Current.CancellationToken);
+
+        var lines = await _root.Service.LoadAsync(new AsyncOnlyStream(TarFiles.Gzip(archive)), TestContext.Current.CancellationToken);
+
+        Assert.Equal(["Loaded image: chg:1", "Loaded image: t:1"], lines);
+    }
+
+    [Fact]
+    public async Task Picks_this_hosts_platform_from_a_nested_index_whose_descriptors_omit_media_types()
+    {
+        var config = TarFiles.Config("nested", TarFiles.Digest(_base));
+        var manifest = Encoding.UTF8.GetBytes(
+            $"{{\"schemaVersion\":2,\"config\":{{\"digest\":\"{TarFiles.Digest(config)}\",\"size\":{config.Length}}}," +
+            $"\"layers\":[{Descriptor(_base, "application/vnd.oci.image.layer.v1.tar")}]}}");
+        var host = Modular.Kernel.Images.ImageService.HostArchitecture;
+        var nested = Encoding.UTF8.GetBytes(
+            "{\"schemaVersion\":2,\"manifests\":[" +
+            $"{{\"digest\":\"sha256:{new string('0', 64)}\",\"platform\":{{\"os\":\"linux\",\"architecture\":\"other\"}}}}," +
+            $"{{\"digest\":\"{TarFiles.Digest(manifest)}\",\"platform\":{{\"os\":\"linux\",\"architecture\":\"{host}\"}}}}]}}");
+        var index = "{\"schemaVersion\":2,\"manifests\":[" +
+            $"{{\"digest\":\"{TarFiles.Digest(nested)}\",\"annotations\":{{\"io.containerd.image.name\":\"docker.io/library/multi:1\"}}}}]}}";
+        var archive = TarFiles.Archive(
+            TarFiles.File("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}"),
+            TarFiles.File("index.json", index),
+            TarFiles.File($"blobs/sha256/{TarFiles.Hex(nested)}", nested),
+            TarFiles.File($"blobs/sha256/{TarFiles.Hex(manifest)}", manifest),
+            TarFiles.File($"blobs/sha256/{TarFiles.Hex(config)}", config),
+            TarFiles.File($"blobs/sha256/{TarFiles.Hex(_base)}", _base));
+
+        var lines = await _root.Service.LoadAsync(new MemoryStream(archive), TestContext.Current.CancellationToken);
+
+        Assert.Equal(["Loaded image: multi:1"], lines);
+        Assert.Equal(TarFiles.Digest(config), _root.Service.Resolve("multi:1"));
+    }
+
+    [Fact]
     public async Task A_layer_that_does_not_match_its_diff_id_is_rejected_and_nothing_stays_registered()
     {
         var config = TarFiles.Config("bad", TarFiles.Digest(_base), TarFiles.Digest(_app));
