@@ -1,0 +1,58 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Modular.Cli.Templates;
+
+namespace Modular.Cli.Formatting;
+
+/// <summary>
+/// Docker's formatter context: a <c>--format</c> value is "table [template]", "json", or a template; rows are
+/// rendered one per line and, for tables, preceded by a header and aligned with <see cref="TabWriter"/>.
+/// </summary>
+internal static class TableOutput
+{
+    public const string TablePrefix = "table";
+
+    public static string Render(string? format, string defaultTable, IEnumerable<ITemplateObject> rows, IReadOnlyDictionary<string, string> headers)
+    {
+        var chosen = string.IsNullOrEmpty(format) || format == TablePrefix ? defaultTable : format;
+        if (chosen == "json")
+            chosen = "{{json .}}";
+        var isTable = chosen.StartsWith(TablePrefix, StringComparison.Ordinal);
+        var body = Prepare(isTable ? chosen[TablePrefix.Length..] : chosen);
+
+        GoTemplate template;
+        try
+        {
+            template = GoTemplate.Parse(body);
+        }
+        catch (TemplateException e)
+        {
+            throw new TemplateException($"template parsing error: {e.Message}");
+        }
+
+        var buffer = new StringBuilder();
+        foreach (var row in rows)
+            buffer.Append(template.Execute(row)).Append('\n');
+
+        if (!isTable)
+            return buffer.ToString();
+
+        var header = template.Execute(new HeaderRow(headers));
+        return new TabWriter().Format(header + "\n" + buffer);
+    }
+
+    /// <summary>Trims the spaces docker trims and turns literal \t and \n typed on a command line into real ones.</summary>
+    public static string Prepare(string format) => format.Trim(' ').Replace("\\t", "\t").Replace("\\n", "\n");
+
+    /// <summary>Answers every field with its column title, so executing the row template yields the header line.</summary>
+    private sealed class HeaderRow(IReadOnlyDictionary<string, string> headers) : ITemplateObject
+    {
+        public bool TryGetField(string name, IReadOnlyList<object?> arguments, out object? value)
+        {
+            value = headers.TryGetValue(name, out var title) ? title : name.ToUpperInvariant();
+            return true;
+        }
+
+        public JsonObject ToJson() => new();
+    }
+}

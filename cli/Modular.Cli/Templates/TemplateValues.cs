@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Modular.Cli.Templates;
+
+/// <summary>
+/// An object whose fields are computed (docker's formatter contexts: ps and images rows). Field names may take
+/// arguments, as docker's <c>{{.Label "key"}}</c> method does.
+/// </summary>
+internal interface ITemplateObject
+{
+    /// <summary>The value of a field or method; false when there is no such field.</summary>
+    bool TryGetField(string name, IReadOnlyList<object?> arguments, out object? value);
+
+    /// <summary>What <c>{{json .}}</c> prints for this object.</summary>
+    JsonObject ToJson();
+}
+
+/// <summary>What Go prints for a missing map key.</summary>
+internal sealed class NoValue
+{
+    public static readonly NoValue Instance = new();
+    public override string ToString() => "<no value>";
+}
+
+/// <summary>Go-like treatment of template values: printing (%v), truth, comparison, JSON encoding.</summary>
+internal static class TemplateValues
+{
+    public static object? FromJson(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue value => value.GetValueKind() switch
+        {
+            JsonValueKind.String => value.GetValue<string>(),
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Number => value.TryGetValue<long>(out var integer) ? integer : value.GetValue<double>(),
+            _ => null,
+        },
+        _ => node,
+    };
+
+    public static string Print(object? value) => value switch
+    {
+        null => "<nil>",
+        NoValue => "<no value>",
+        string text => text,
+        bool flag => flag ? "true" : "false",
+        long integer => integer.ToString(CultureInfo.InvariantCulture),
+        int integer => integer.ToString(CultureInfo.InvariantCulture),
+        double real => PrintFloat(real),
+        JsonArray array => "[" + string.Join(" ", array.Select(item => Print(FromJson(item)))) + "]",
+        JsonObject obj => "map[" + string.Join(" ", obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + Print(FromJson(p.Value)))) + "]",
+        IEnumerable<object?> list => "[" + string.Join(" ", list.Select(Print)) + "]",
+        ITemplateObject row => "{" + string.Join(" ", row.ToJson().Select(p => Print(FromJson(p.Value)))) + "}",
+        _ => value.ToString() ?? "",
+    };
+
+    /// <summary>Go's %v for float64: shortest representation, exponent form for very large or small values.</summary>
+    public static string PrintFloat(double value)
+    {
+        if (value == Math.Floor(value) && Math.Abs(value) < 1e21)
+            return value.ToString("0", CultureInfo.InvariantCulture);
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        var e = text.IndexOf('E');
+        if (e < 0)
+            return text;
+        var exponent = int.Parse(text[(e + 1)..], CultureInfo.InvariantCulture);
+        return $"{text[..e]}e{(exponent < 0 ? "-" : "+")}{Math.Abs(exponent):00}";
+    }
+
+    public static bool IsTrue(object? value) => value switch
+    {
+        null or NoValue => false,
+        bool flag => flag,
+        string text => text.Length > 0,
+        long integer => integer != 0,
+        int integer => integer != 0,
+        double real => real != 0,
+        JsonArray array => array.Count > 0,
+        JsonObject obj => obj.Count > 0,
+        ICollection<object?> list => list.Count > 0,
+        _ => true,
+    };
+
+    public static int Length(object? value) => value switch
+    {
+        string text => text.Length,
+        JsonArray array => array.Count,
+        JsonObject obj => obj.Count,
+        ICollection<object?> list => list.Count,
+        null or NoValue => 0,
+        _ => throw new TemplateException($"len of type {TypeName(value)}"),
+    };
+
+    public static bool AreEqual(object? left, object? right)
+    {
+        if (left is NoValue)
+            left = null;
+        if (right is NoValue)
+            right = null;
+        return (left, right) switch
+        {
+            (null, null) => true,
+            (null, _) or (_, null) => false,
+            (string a, string b) => a == b,
+            (bool a, bool b) => a == b,
+            (long a, long b) => a == b,
+            (long or double or int, long or double or int) => Convert.ToDouble(left, CultureInfo.InvariantCulture) == Convert.ToDouble(right, CultureInfo.InvariantCulture),
+            _ => throw new TemplateException($"incompatible types for comparison: {TypeName(left)} and {TypeName(right)}"),
+        };
+    }
+
+    public static int Compare(object? left, object? right) => (left, right) switch
+    {
+        (string a, string b) => string.CompareOrdinal(a, b),
+        (long a, long b) => a.CompareTo(b),
+        (long or double or int, long or double or int) =>
+            Convert.ToDouble(left, CultureInfo.InvariantCulture).CompareTo(Convert.ToDouble(right, CultureInfo.InvariantCulture)),
+        _ => throw new TemplateException($"incompatible types for comparison: {TypeName(left)} and {TypeName(right)}"),
+    };
+
+    public static string TypeName(object? value) => value switch
+    {
+        null or NoValue => "nil",
+        string => "string",
+        bool => "bool",
+        long or int => "int",
+        double => "float64",
+        JsonArray or IEnumerable<object?> => "slice",
+        JsonObject => "map",
+        _ => "struct",
+    };
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Go's json.Marshal as docker's <c>json</c> template function uses it (no HTML escaping).</summary>
+    public static string ToJson(object? value)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+            Write(writer, value);
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Write(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null or NoValue:
+                writer.WriteNullValue();
+                break;
+            case string text:
+                writer.WriteStringValue(text);
+                break;
+            case bool flag:
+                writer.WriteBooleanValue(flag);
+                break;
+            case long integer:
+                writer.WriteNumberValue(integer);
+                break;
+            case int integer:
+                writer.WriteNumberValue(integer);
+                break;
+            case double real:
+                writer.WriteNumberValue(real);
+                break;
+            case JsonNode node:
+                node.WriteTo(writer);
+                break;
+            case ITemplateObject row:
+                row.ToJson().WriteTo(writer);
+                break;
+            case IEnumerable<object?> list:
+                writer.WriteStartArray();
+                foreach (var item in list)
+                    Write(writer, item);
+                writer.WriteEndArray();
+                break;
+            default:
+                writer.WriteStringValue(value.ToString());
+                break;
+        }
+    }
+}
