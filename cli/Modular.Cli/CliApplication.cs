@@ -13,8 +13,11 @@ internal static class CliApplication
     {
         var root = BuildRoot();
         var configuration = new ParserConfiguration { EnablePosixBundling = true, ResponseFileTokenReplacer = null };
-        var result = root.Parse(InterspersedArguments.Protect(root, args), configuration);
+        var prepared = InterspersedArguments.Prepare(root, args);
+        if (prepared.Error is not null)
+            return ReportParseError(prepared.Error, prepared.CommandPath);
 
+        var result = root.Parse(prepared.Arguments, configuration);
         if (result.Errors.Count > 0 && !HelpRequested(result))
             return ReportParseError(result);
 
@@ -74,12 +77,46 @@ internal static class CliApplication
                 : $"\"modular {commandPath}\" got an unexpected argument: {token}";
         }
 
+        return ReportParseError(message, commandPath);
+    }
+
+    private static int ReportParseError(string message, string commandPath)
+    {
         var help = commandPath.Length == 0 ? "See 'modular --help'." : $"Run 'modular {commandPath} --help' for more information";
         Console.Error.WriteLine(message);
         Console.Error.WriteLine();
+        if (Usage.TryGetValue(commandPath, out var usage))
+        {
+            Console.Error.WriteLine($"Usage:  modular {commandPath} {usage}");
+            Console.Error.WriteLine();
+        }
         Console.Error.WriteLine(help);
         return commandPath.Length == 0 ? 1 : CliErrors.DaemonError;
     }
+
+    /// <summary>docker's usage lines, printed between a flag error and the help hint.</summary>
+    private static readonly Dictionary<string, string> Usage = new()
+    {
+        ["run"] = "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+        ["create"] = "[OPTIONS] IMAGE [COMMAND] [ARG...]",
+        ["start"] = "[OPTIONS] CONTAINER [CONTAINER...]",
+        ["stop"] = "[OPTIONS] CONTAINER [CONTAINER...]",
+        ["kill"] = "[OPTIONS] CONTAINER [CONTAINER...]",
+        ["restart"] = "[OPTIONS] CONTAINER [CONTAINER...]",
+        ["rm"] = "[OPTIONS] CONTAINER [CONTAINER...]",
+        ["wait"] = "CONTAINER [CONTAINER...]",
+        ["ps"] = "[OPTIONS]",
+        ["logs"] = "[OPTIONS] CONTAINER",
+        ["inspect"] = "[OPTIONS] NAME|ID [NAME|ID...]",
+        ["images"] = "[OPTIONS] [REPOSITORY[:TAG]]",
+        ["import"] = "[OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
+        ["load"] = "[OPTIONS]",
+        ["tag"] = "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+        ["rmi"] = "[OPTIONS] IMAGE [IMAGE...]",
+        ["network ls"] = "[OPTIONS]",
+        ["version"] = "[OPTIONS]",
+        ["info"] = "[OPTIONS]",
+    };
 
     private static string CommandPath(ParseResult result)
     {

@@ -3,75 +3,89 @@ using System.CommandLine;
 namespace Modular.Cli;
 
 /// <summary>
-/// Docker stops reading its own flags at the first positional argument of run/create (flags.SetInterspersed(false)),
-/// so in <c>run busybox ls -la</c> the <c>-la</c> belongs to ls. System.CommandLine has no such mode; inserting
-/// <c>--</c> right after the image gets the same effect.
+/// Two docker parsing rules System.CommandLine lacks. (1) run/create stop reading their own flags at the first
+/// positional (flags.SetInterspersed(false)), so in <c>run busybox ls -la</c> the <c>-la</c> belongs to ls: a
+/// <c>--</c> is inserted right after the image. (2) An unknown flag is an error ("unknown flag: --x"), never a
+/// positional value.
 /// </summary>
 internal static class InterspersedArguments
 {
     private static readonly HashSet<string> StopAtFirstPositional = ["run", "create"];
 
-    public static string[] Protect(RootCommand root, string[] args)
-    {
-        var index = 0;
-        index = SkipOptions(root, args, index, out var commandIndex);
-        if (commandIndex < 0 || !StopAtFirstPositional.Contains(args[commandIndex]))
-            return args;
+    public sealed record Prepared(string[] Arguments, string? Error, string CommandPath);
 
-        var command = root.Subcommands.First(c => c.Name == args[commandIndex]);
-        SkipOptions(command, args, commandIndex + 1, out var firstPositional);
-        if (firstPositional < 0 || firstPositional == args.Length - 1)
-            return args;
-        return [.. args[..(firstPositional + 1)], "--", .. args[(firstPositional + 1)..]];
-    }
-
-    /// <summary>Walks options of <paramref name="command"/> from <paramref name="start"/>; returns the index of the first positional (or -1).</summary>
-    private static int SkipOptions(Command command, string[] args, int start, out int positional)
+    public static Prepared Prepare(RootCommand root, string[] args)
     {
-        var options = AllOptions(command);
-        for (var i = start; i < args.Length; i++)
+        Command command = root;
+        var path = new List<string>();
+        var i = 0;
+        while (i < args.Length)
         {
             var token = args[i];
             if (token == "--")
+                break;
+            if (token.StartsWith('-') && token != "-")
             {
-                positional = -1;
-                return i;
-            }
-            if (!token.StartsWith('-') || token == "-")
-            {
-                positional = i;
-                return i;
-            }
-            if (token.StartsWith("--", StringComparison.Ordinal))
-            {
-                if (!token.Contains('=') && options.TryGetValue(token, out var takesValue) && takesValue)
-                    i++;
+                if (Check(command, token) is { } unknown)
+                    return new Prepared(args, unknown, string.Join(' ', path));
+                i += TakesSeparateValue(command, token) ? 2 : 1;
                 continue;
             }
-            // A short-flag bundle: -it, -dit, -eFOO=bar, -e FOO.
-            for (var c = 1; c < token.Length; c++)
+
+            var sub = command.Subcommands.FirstOrDefault(c => c.Name == token || c.Aliases.Contains(token));
+            if (sub is not null)
             {
-                if (options.TryGetValue("-" + token[c], out var takesValue) && takesValue)
-                {
-                    if (c == token.Length - 1)
-                        i++;
-                    break;
-                }
+                command = sub;
+                path.Add(sub.Name);
+                i++;
+                continue;
             }
+
+            if (StopAtFirstPositional.Contains(command.Name) && command.Parents.Any(p => p == root))
+            {
+                if (i < args.Length - 1)
+                    return new Prepared([.. args[..(i + 1)], "--", .. args[(i + 1)..]], null, string.Join(' ', path));
+                break;
+            }
+            i++;
         }
-        positional = -1;
-        return args.Length;
+        return new Prepared(args, null, string.Join(' ', path));
     }
 
-    private static Dictionary<string, bool> AllOptions(Command command)
+    /// <summary>Null when every flag in the token is known; otherwise docker's message for the first unknown one.</summary>
+    private static string? Check(Command command, string token)
     {
-        var result = new Dictionary<string, bool>(StringComparer.Ordinal);
-        IEnumerable<Option> options = command.Options;
-        if (command is RootCommand)
-            options = options.Concat([CliContext.HostOption, CliContext.DebugOption]);
-        else
-            options = options.Concat([CliContext.HostOption, CliContext.DebugOption]);
-        foreach (var option in options)
+        var options = OptionTable(command);
+        if (token.StartsWith("--", StringComparison.Ordinal))
+        {
+            var name = token.Split('=', 2)[0];
+            return options.ContainsKey(name) ? null : $"unknown flag: {name}";
+        }
+        for (var c = 1; c < token.Length; c++)
+        {
+            if (!options.TryGetValue("-" + token[c], out var takesValue))
+                return $"unknown shorthand flag: '{token[c]}' in {token}";
+            if (takesValue)
+                return null;
+        }
+        return null;
+    }
+
+    private static bool TakesSeparateValue(Command command, string token)
+    {
+        var options = OptionTable(command);
+        if (token.StartsWith("--", StringComparison.Ordinal))
+            return !token.Contains('=') && options.TryGetValue(token, out var takesValue) && takesValue;
+        for (var c = 1; c < token.Length; c++)
+            if (options.TryGetValue("-" + token[c], out var takesValue) && takesValue)
+                return c == token.Length - 1;
+        return false;
+    }
+
+    private static Dictionary<string, bool> OptionTable(Command command)
+    {
+        var result = new Dictionary<string, bool>(StringComparer.Ordinal) { ["--help"] = false };
+        foreach (var option in command.Options.Concat([CliContext.HostOption, CliContext.DebugOption]))
         {
             var takesValue = option.ValueType != typeof(bool) && option.Arity.MaximumNumberOfValues > 0;
             result[option.Name] = takesValue;

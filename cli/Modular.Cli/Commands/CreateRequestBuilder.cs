@@ -131,9 +131,9 @@ internal static class EnvFile
             var eq = line.IndexOf('=');
             var variable = (eq >= 0 ? line[..eq] : line).TrimStart(' ', '\t');
             if (variable.Any(c => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r'))
-                throw new CliStatusException(CliErrors.DaemonError, $"invalid argument \"{fileName}\" for \"--env-file\" flag: variable '{variable}' contains whitespaces");
+                throw new CliStatusException(CliErrors.DaemonError, $"invalid env file ({fileName}): variable '{variable}' contains whitespaces");
             if (variable.Length == 0)
-                throw new CliStatusException(CliErrors.DaemonError, $"invalid argument \"{fileName}\" for \"--env-file\" flag: no variable name on line '{line}'");
+                throw new CliStatusException(CliErrors.DaemonError, $"invalid env file ({fileName}): no variable name on line '{line}'");
 
             if (eq >= 0)
                 result.Add(variable + "=" + line[(eq + 1)..]);

@@ -38,9 +38,9 @@ internal static class InspectCommand
             var errors = new List<string>();
             foreach (var name in result.GetValue(names)!)
             {
-                var raw = await FindAsync(context.Client, name, only, result.GetValue(size), cancellationToken).ConfigureAwait(false);
+                var (raw, notFound) = await FindAsync(context.Client, name, only, result.GetValue(size), cancellationToken).ConfigureAwait(false);
                 if (raw is null)
-                    errors.Add(only is null ? $"No such object: {name}" : $"No such {only}: {name}");
+                    errors.Add(notFound ?? $"Error: No such object: {name}");
                 else
                     found.Add(raw);
             }
@@ -54,7 +54,15 @@ internal static class InspectCommand
             {
                 foreach (var raw in found)
                 {
-                    output.Append(template is null ? raw : template.Execute(JsonNode.Parse(raw)));
+                    try
+                    {
+                        output.Append(template is null ? raw : template.Execute(JsonNode.Parse(raw)));
+                    }
+                    catch (TemplateException e)
+                    {
+                        context.Out.Write(output.Append('\n').ToString());
+                        throw new CliStatusException(1, "template parsing error: template: :1: " + e.Message);
+                    }
                     output.Append('\n');
                 }
             }
@@ -62,7 +70,7 @@ internal static class InspectCommand
 
             if (errors.Count == 0)
                 return 0;
-            throw new CliStatusException(1, "Error: " + string.Join("\n", errors));
+            throw new CliStatusException(1, string.Join("\n", errors));
         });
         return command;
     }
@@ -71,15 +79,16 @@ internal static class InspectCommand
     {
         try
         {
-            return GoTemplate.Parse(Formatting.TableOutput.Prepare(text));
+            return GoTemplate.Parse(Formatting.TableOutput.Prepare(text), missingKeyIsError: true);
         }
         catch (TemplateException e)
         {
-            throw new CliStatusException(1, "template parsing error: " + e.Message);
+            throw new CliStatusException(64, "template parsing error: template: :1: " + e.Message);
         }
     }
 
-    private static async Task<string?> FindAsync(EngineClient client, string name, string? only, bool size, CancellationToken cancellationToken)
+    /// <summary>The raw JSON of the first object kind that knows the name; otherwise the message to print.</summary>
+    private static async Task<(string? Raw, string? NotFound)> FindAsync(EngineClient client, string name, string? only, bool size, CancellationToken cancellationToken)
     {
         foreach (var kind in only is null ? Types : [only])
         {
@@ -91,12 +100,15 @@ internal static class InspectCommand
                     "image" => await client.InspectImageRawAsync(name, cancellationToken).ConfigureAwait(false),
                     _ => await client.GetRawJsonAsync($"/networks/{Uri.EscapeDataString(name)}", cancellationToken).ConfigureAwait(false),
                 };
-                return element.GetRawText();
+                return (element.GetRawText(), null);
             }
             catch (EngineApiException e) when (e.IsNotFound)
             {
+                // With --type, docker reports the daemon's own answer; without, it keeps looking and then says "object".
+                if (only is not null)
+                    return (null, CliErrors.DaemonMessage(e));
             }
         }
-        return null;
+        return (null, null);
     }
 }

@@ -41,7 +41,7 @@ internal static class PsCommand
                 : result.GetValue(size) ? ContainerRow.DefaultTable + "\t{{.Size}}"
                 : ContainerRow.DefaultTable;
             context.Out.Write(TableOutput.Render(template, ContainerRow.DefaultTable,
-                containers.Select(c => new ContainerRow(c, truncate, now)), ContainerRow.Headers));
+                containers.Select(c => new ContainerRow(c, truncate, now)), ContainerRow.Headers, "failed to parse template: "));
             return 0;
         });
         return command;

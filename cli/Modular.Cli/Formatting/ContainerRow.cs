@@ -128,6 +128,8 @@ internal sealed class ContainerRow(ContainerSummary container, bool truncate, Da
             TryGetField(field, [], out var value);
             json[field] = (string?)value;
         }
+        // docker's context has a Platform method that is nil unless the daemon reports an image platform.
+        json.Insert(json.IndexOf("Ports"), "Platform", null);
         return json;
     }
 }

@@ -119,7 +119,7 @@ internal sealed class ImageRow(ImageSummary image, string repository, string tag
             "CreatedSince" => CreatedSince,
             "CreatedAt" => CreatedAt,
             "Size" => Size,
-            "VirtualSize" => Size,
+            "VirtualSize" => HumanUnits.Size(image.Size, 4),
             "SharedSize" => SharedSize,
             "UniqueSize" => UniqueSize,
             "Containers" => Containers,

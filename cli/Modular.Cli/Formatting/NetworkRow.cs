@@ -39,10 +39,22 @@ internal sealed class NetworkRow(NetworkSummary network, bool truncate) : ITempl
             "Labels" => string.Join(",", (network.Labels ?? []).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")),
             "Label" => arguments.Count == 1 && network.Labels is { } labels && labels.TryGetValue(TemplateValues.Print(arguments[0]), out var label) ? label : "",
             "CreatedAt" => DateTimeOffset.TryParse(network.Created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var created)
-                ? GoFormat.TimeString(created) : network.Created,
+                ? GoFormat.TimeString(created, FractionDigits(network.Created)) : network.Created,
             _ => NoValue.Instance,
         };
         return value is not NoValue;
+    }
+
+    /// <summary>The sub-second digits of an RFC 3339 time as written (up to nanoseconds, which DateTimeOffset cannot hold).</summary>
+    private static string? FractionDigits(string rfc3339)
+    {
+        var dot = rfc3339.IndexOf('.');
+        if (dot < 0)
+            return null;
+        var end = dot + 1;
+        while (end < rfc3339.Length && char.IsDigit(rfc3339[end]))
+            end++;
+        return rfc3339[(dot + 1)..end];
     }
 
     public JsonObject ToJson()

@@ -12,7 +12,10 @@ internal static class TableOutput
 {
     public const string TablePrefix = "table";
 
-    public static string Render(string? format, string defaultTable, IEnumerable<ITemplateObject> rows, IReadOnlyDictionary<string, string> headers)
+    /// <param name="parseErrorPrefix">docker words parse failures differently per command ("failed to parse template: " for ps,
+    /// "template parsing error: " elsewhere).</param>
+    public static string Render(string? format, string defaultTable, IEnumerable<ITemplateObject> rows, IReadOnlyDictionary<string, string> headers,
+        string parseErrorPrefix = "template parsing error: ")
     {
         var chosen = string.IsNullOrEmpty(format) || format == TablePrefix ? defaultTable : format;
         if (chosen == "json")
@@ -27,12 +30,19 @@ internal static class TableOutput
         }
         catch (TemplateException e)
         {
-            throw new TemplateException($"template parsing error: {e.Message}");
+            throw new CliStatusException(1, $"{parseErrorPrefix}template: :1: {e.Message}");
         }
 
         var buffer = new StringBuilder();
-        foreach (var row in rows)
-            buffer.Append(template.Execute(row)).Append('\n');
+        try
+        {
+            foreach (var row in rows)
+                buffer.Append(template.Execute(row)).Append('\n');
+        }
+        catch (TemplateException e)
+        {
+            throw new CliStatusException(1, $"failed to execute template: template: :1: {e.Message}");
+        }
 
         if (!isTable)
             return buffer.ToString();

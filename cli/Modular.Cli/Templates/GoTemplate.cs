@@ -10,22 +10,31 @@ namespace Modular.Cli.Templates;
 internal sealed class GoTemplate
 {
     private readonly List<TemplateNode> _nodes;
+    private readonly bool _missingKeyIsError;
 
-    private GoTemplate(List<TemplateNode> nodes) => _nodes = nodes;
+    private GoTemplate(List<TemplateNode> nodes, bool missingKeyIsError)
+    {
+        _nodes = nodes;
+        _missingKeyIsError = missingKeyIsError;
+    }
 
-    public static GoTemplate Parse(string text) => new(TemplateParser.Parse(text));
+    /// <param name="missingKeyIsError">Go's <c>missingkey=error</c>, which docker inspect uses: a missing key fails
+    /// instead of printing "&lt;no value&gt;".</param>
+    public static GoTemplate Parse(string text, bool missingKeyIsError = false) => new(TemplateParser.Parse(text), missingKeyIsError);
 
     /// <summary>Runs the template with <paramref name="data"/> as dot. JsonNode values are read as JSON.</summary>
     public string Execute(object? data)
     {
         var output = new StringBuilder();
-        var scope = new Scope(data is JsonNode node ? TemplateValues.FromJson(node) : data);
-        ExecuteList(_nodes, data is JsonNode n ? TemplateValues.FromJson(n) : data, scope, output);
+        var dot = data is JsonNode node ? TemplateValues.FromJson(node) : data;
+        ExecuteList(_nodes, dot, new Scope(dot, _missingKeyIsError), output);
         return output.ToString();
     }
 
-    private sealed class Scope(object? root)
+    private sealed class Scope(object? root, bool missingKeyIsError)
     {
+        public bool MissingKeyIsError { get; } = missingKeyIsError;
+
         private readonly List<(string Name, object? Value)> _variables = [("$", root)];
 
         public int Mark => _variables.Count;
@@ -168,8 +177,8 @@ internal sealed class GoTemplate
             {
                 var target = field.Base is null ? dot : EvaluateOperand(field.Base, dot, scope);
                 for (var i = 0; i < field.Names.Count - 1; i++)
-                    target = Field(target, field.Names[i], []);
-                return Field(target, field.Names[^1], rest);
+                    target = Field(target, field.Names[i], [], scope);
+                return Field(target, field.Names[^1], rest, scope);
             }
             default:
                 if (rest.Count > 0)
@@ -191,7 +200,7 @@ internal sealed class GoTemplate
         _ => throw new TemplateException("unsupported operand"),
     };
 
-    private static object? Field(object? target, string name, IReadOnlyList<object?> arguments)
+    private static object? Field(object? target, string name, IReadOnlyList<object?> arguments, Scope scope)
     {
         switch (target)
         {
@@ -202,7 +211,9 @@ internal sealed class GoTemplate
             case JsonObject obj:
                 if (arguments.Count > 0)
                     throw new TemplateException($"{name} has arguments but cannot be invoked as function");
-                return obj.TryGetPropertyValue(name, out var node) ? TemplateValues.FromJson(node) : NoValue.Instance;
+                if (obj.TryGetPropertyValue(name, out var node))
+                    return TemplateValues.FromJson(node);
+                return scope.MissingKeyIsError ? throw new TemplateException($"map has no entry for key \"{name}\"") : NoValue.Instance;
             case null or NoValue:
                 throw new TemplateException($"nil pointer evaluating interface {{}}.{name}");
             default:

@@ -29,19 +29,29 @@ internal sealed class NoValue
 /// <summary>Go-like treatment of template values: printing (%v), truth, comparison, JSON encoding.</summary>
 internal static class TemplateValues
 {
-    public static object? FromJson(JsonNode? node) => node switch
+    /// <summary>JSON scalars become string/long/double/bool; objects and arrays stay nodes.</summary>
+    public static object? FromJson(JsonNode? node)
     {
-        null => null,
-        JsonValue value => value.GetValueKind() switch
+        // Typed as object on purpose: a switch expression mixing JsonNode and scalars would be target-typed to
+        // JsonNode and silently wrap the scalars back into JsonValues through the implicit conversions.
+        if (node is not JsonValue value)
+            return node;
+        switch (value.GetValueKind())
         {
-            JsonValueKind.String => value.GetValue<string>(),
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            JsonValueKind.Number => value.TryGetValue<long>(out var integer) ? integer : value.GetValue<double>(),
-            _ => null,
-        },
-        _ => node,
-    };
+            case JsonValueKind.String:
+                return value.GetValue<string>();
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.False:
+                return false;
+            case JsonValueKind.Number:
+                if (value.TryGetValue<long>(out var integer))
+                    return integer;
+                return value.GetValue<double>();
+            default:
+                return null;
+        }
+    }
 
     public static string Print(object? value) => value switch
     {
@@ -143,7 +153,8 @@ internal static class TemplateValues
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             Write(writer, value);
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        // Go's encoder escapes <, > and & with lowercase hex; these characters can only occur inside strings here.
+        return Encoding.UTF8.GetString(buffer.ToArray()).Replace("<", "\\u003c").Replace(">", "\\u003e").Replace("&", "\\u0026");
     }
 
     private static void Write(Utf8JsonWriter writer, object? value)

@@ -113,11 +113,14 @@ public static class GoFormat
 
     /// <summary>Go's <c>time.Time.String()</c> in the local zone: "2006-01-02 15:04:05 +0000 UTC". Zones without an
     /// abbreviation print the offset twice, as Go does.</summary>
-    public static string TimeString(DateTimeOffset moment)
+    /// <param name="fractionDigits">Sub-second digits to show (Go prints them, trailing zeros removed, when non-zero).</param>
+    public static string TimeString(DateTimeOffset moment, string? fractionDigits = null)
     {
         var local = moment.ToLocalTime();
         var offset = (local.Offset < TimeSpan.Zero ? "-" : "+") + local.Offset.ToString("hhmm", CultureInfo.InvariantCulture);
         var zone = local.Offset == TimeSpan.Zero ? "UTC" : offset;
-        return local.ToString("yyyy-MM-dd HH:mm:ss ", CultureInfo.InvariantCulture) + offset + " " + zone;
+        var fraction = fractionDigits?.TrimEnd('0');
+        return local.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + (string.IsNullOrEmpty(fraction) ? "" : "." + fraction)
+            + " " + offset + " " + zone;
     }
 }
