@@ -121,10 +121,14 @@ public static class NaiveDiff
         }
     }
 
+    // Tar keeps times to 100 ns (PAX) or whole seconds (ustar), so a layer that went through a tar must still compare equal.
+    private static bool SameTime(UnixTime a, UnixTime b) =>
+        a.Seconds == b.Seconds && (a.Nanoseconds / 100 == b.Nanoseconds / 100 || a.Nanoseconds == 0 || b.Nanoseconds == 0);
+
     private static bool Differs(string layerPath, FileStatus layer, string parentPath, FileStatus parent)
     {
         if (layer.Mode != parent.Mode || layer.Uid != parent.Uid || layer.Gid != parent.Gid ||
-            layer.ModificationTime != parent.ModificationTime || layer.SpecialDevice != parent.SpecialDevice)
+            !SameTime(layer.ModificationTime, parent.ModificationTime) || layer.SpecialDevice != parent.SpecialDevice)
         {
             return true;
         }
