@@ -13,15 +13,24 @@ public sealed class NaiveDiffTests : IDisposable
 
     public NaiveDiffTests()
     {
-        _parent = Directory.CreateDirectory(Path.Join(_tree.Folder, "parent")).FullName;
-        _layer = Directory.CreateDirectory(Path.Join(_tree.Folder, "layer")).FullName;
-        // The same tar applied twice gives two trees with identical metadata, as a vfs copy would.
-        var image = new LayerTarBuilder().File("same", "s").File("modified", "m").File("deleted", "d")
-            .Directory("gone-dir").File("gone-dir/x", "x").Directory("dir").File("dir/same", "s");
-        var bytes = image.Build().ToArray();
-        foreach (var root in new[] { _parent, _layer })
+        // xunit does not dispose an instance whose constructor threw, so the folder is removed here on failure.
+        try
         {
-            LayerArchive.Apply(new MemoryStream(bytes), root, WhiteoutMode.DeletePaths);
+            _parent = Directory.CreateDirectory(Path.Join(_tree.Folder, "parent")).FullName;
+            _layer = Directory.CreateDirectory(Path.Join(_tree.Folder, "layer")).FullName;
+            // The same tar applied twice gives two trees with identical metadata, as a vfs copy would.
+            var image = new LayerTarBuilder().File("same", "s").File("modified", "m").File("deleted", "d")
+                .Directory("gone-dir").File("gone-dir/x", "x").Directory("dir").File("dir/same", "s");
+            var bytes = image.Build().ToArray();
+            foreach (var root in new[] { _parent, _layer })
+            {
+                LayerArchive.Apply(new MemoryStream(bytes), root, WhiteoutMode.DeletePaths);
+            }
+        }
+        catch
+        {
+            _tree.Dispose();
+            throw;
         }
     }
 
