@@ -53,6 +53,7 @@ public static class ModularEngine
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(serilog, dispose: true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, Api.Transport.UnixSocketTransportFactory>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (var host in config.Hosts)

@@ -69,11 +69,8 @@ public static class ContainerEndpoints
             await context.Response.StartAsync();
             await context.Response.Body.FlushAsync();
             var exitCode = await waiting;
+            // A start failure is reported by the start request itself (as dockerd does), not again by the wait.
             var response = new ContainerWaitResponse { StatusCode = exitCode };
-            if (container.State.Error.Length > 0 && container.State.Status != ContainerStatus.Running)
-            {
-                response.Error = new ContainerWaitExitError { Message = container.State.Error };
-            }
             await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, response, ApiJson.Default.ContainerWaitResponse);
         });
 

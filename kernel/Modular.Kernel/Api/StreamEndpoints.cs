@@ -54,7 +54,9 @@ public static class StreamEndpoints
             connection = context.Response.Body;
         }
 
-        using var detached = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // After an upgrade, RequestAborted fires when the client half-closes its side (the docker CLI does so at once
+        // when it sends no stdin), yet output must keep flowing: a failed write is what tells us the client is gone.
+        using var detached = upgraded ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         if (upgraded && wantStdin && container.Config.OpenStdin)
         {
             _ = Task.Run(() => PumpStdinAsync(connection, handle, container.Config.StdinOnce, detached.Token));

@@ -1,0 +1,148 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Modular.Kernel.Api.Transport;
+
+/// <summary>
+/// One accepted API connection: a receive loop feeding Kestrel's input and a send loop draining its output. A FIN
+/// from the client completes the input only; the connection counts as closed when the output ends or fails.
+/// </summary>
+internal sealed class UnixSocketConnection : ConnectionContext
+{
+    private readonly Socket _socket;
+    private readonly Pipe _input = new(new PipeOptions(useSynchronizationContext: false));
+    private readonly Pipe _output = new(new PipeOptions(useSynchronizationContext: false));
+    private readonly CancellationTokenSource _closed = new();
+    private Task _receiving = Task.CompletedTask;
+    private Task _sending = Task.CompletedTask;
+
+    public UnixSocketConnection(Socket socket, EndPoint endpoint)
+    {
+        _socket = socket;
+        LocalEndPoint = endpoint;
+        RemoteEndPoint = endpoint;
+        Transport = new DuplexPipe(_input.Reader, _output.Writer);
+        ConnectionClosed = _closed.Token;
+    }
+
+    public override string ConnectionId { get; set; } = Guid.NewGuid().ToString("N");
+    public override IFeatureCollection Features { get; } = new FeatureCollection();
+    public override IDictionary<object, object?> Items { get; set; } = new Dictionary<object, object?>();
+    public override IDuplexPipe Transport { get; set; }
+
+    public void Start()
+    {
+        _receiving = Task.Run(ReceiveAsync);
+        _sending = Task.Run(SendAsync);
+    }
+
+    public override void Abort(ConnectionAbortedException abortReason)
+    {
+        _output.Reader.CancelPendingRead();
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _output.Writer.Complete();
+        _input.Reader.Complete();
+        await Task.WhenAll(_receiving, _sending);
+        _socket.Dispose();
+        _closed.Dispose();
+    }
+
+    private async Task ReceiveAsync()
+    {
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var buffer = _input.Writer.GetMemory(8192);
+                var received = await _socket.ReceiveAsync(buffer, SocketFlags.None);
+                if (received == 0)
+                {
+                    break;
+                }
+                _input.Writer.Advance(received);
+                var flushed = await _input.Writer.FlushAsync();
+                if (flushed.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            error = new ConnectionResetException(e.Message, e);
+            Close();
+        }
+        await _input.Writer.CompleteAsync(error);
+    }
+
+    private async Task SendAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await _output.Reader.ReadAsync();
+                if (result.IsCanceled)
+                {
+                    break;
+                }
+                foreach (var segment in result.Buffer)
+                {
+                    await _socket.SendAsync(segment, SocketFlags.None);
+                }
+                _output.Reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // The client is gone; closing below tells the application.
+        }
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already shut down.
+        }
+        await _output.Reader.CompleteAsync();
+        Close();
+    }
+
+    private void Close()
+    {
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed concurrently.
+        }
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+        public PipeWriter Output { get; } = output;
+    }
+}
