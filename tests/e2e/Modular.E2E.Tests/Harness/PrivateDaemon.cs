@@ -7,7 +7,7 @@ namespace Modular.E2E.Tests.Harness;
 /// A modulard of its own: fresh data-root, exec-root, socket and pidfile under /tmp/modular-e2e-&lt;random&gt;/,
 /// busybox:latest imported, and a dispose that leaves no process, container, mount or file behind.
 /// </summary>
-public class PrivateDaemon : IAsyncLifetime
+public sealed class PrivateDaemon : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
     private Process? _process;
@@ -32,20 +32,12 @@ public class PrivateDaemon : IAsyncLifetime
     /// <summary>Raw Engine API access for assertions the CLIs would hide (status codes, error bodies).</summary>
     public HttpClient Api { get; }
 
-    /// <summary>False for a daemon that only needs to start; the shared fixture imports busybox.</summary>
-    protected virtual bool ImportsBusybox => true;
-
-    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
-
     public async ValueTask InitializeAsync()
     {
         try
         {
             await StartAsync();
-            if (ImportsBusybox)
-            {
-                await ImportBusyboxAsync();
-            }
+            await ImportBusyboxAsync();
         }
         catch
         {
@@ -214,7 +206,6 @@ public class PrivateDaemon : IAsyncLifetime
         Api.Dispose();
         await StopAsync();
         var problems = await RootSweeper.SweepAsync(Root, [RuncStateRoot]);
-        GC.SuppressFinalize(this);
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("cleanup of " + Root + " left:\n" + string.Join('\n', problems));
