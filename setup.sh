@@ -181,7 +181,7 @@ start_daemon() {
 }
 
 ensure_busybox() {
-  if cli image inspect busybox:latest >/dev/null 2>&1; then
+  if [[ -n "$(cli images -q busybox:latest 2>/dev/null)" ]]; then
     log "busybox:latest already present"
     return
   fi
