@@ -1,3 +1,4 @@
+using Modular.Api.Formatting;
 using Modular.Api.Models;
 using Modular.Kernel.Containers;
 
@@ -11,17 +12,8 @@ public static class ContainerViews
     public static string StatusText(Container container, DateTimeOffset now)
     {
         var state = container.State;
-        return state.Status switch
-        {
-            ContainerStatus.Running => $"Up {HumanDuration.Format(now - (state.StartedAt ?? now))}",
-            ContainerStatus.Paused => $"Up {HumanDuration.Format(now - (state.StartedAt ?? now))} (Paused)",
-            ContainerStatus.Restarting => $"Restarting ({state.ExitCode}) {HumanDuration.Format(now - (state.FinishedAt ?? now))} ago",
-            ContainerStatus.Removing => "Removal In Progress",
-            ContainerStatus.Dead => "Dead",
-            ContainerStatus.Exited when state.FinishedAt is { } finished => $"Exited ({state.ExitCode}) {HumanDuration.Format(now - finished)} ago",
-            ContainerStatus.Exited => $"Exited ({state.ExitCode})",
-            _ => "Created",
-        };
+        return HumanUnits.ContainerStatus(state.Status.ToApi(), state.ExitCode,
+            state.StartedAt ?? DateTimeOffset.MinValue, state.FinishedAt ?? DateTimeOffset.MinValue, now);
     }
 
     public static ContainerSummary Summary(Container container, DateTimeOffset now) => new()
