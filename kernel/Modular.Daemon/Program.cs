@@ -20,7 +20,7 @@ static int Run(string? configFile, Dictionary<string, object> flags)
     try
     {
         using var dataRootLock = DataRootLock.Acquire(config.DataRoot);
-        var sockets = config.Hosts.Select(ModularEngine.SocketPath).ToList();
+        var sockets = config.Hosts.Select(ModularEngine.SocketPath).OfType<string>().ToList();
         foreach (var socket in sockets)
         {
             // We hold the data-root lock, so a socket file still there was left by a killed daemon.

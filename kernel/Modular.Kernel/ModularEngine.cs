@@ -58,7 +58,17 @@ public static class ModularEngine
         {
             foreach (var host in config.Hosts)
             {
-                kestrel.ListenUnixSocket(SocketPath(host));
+                if (host == SystemdSockets.Host)
+                {
+                    foreach (var descriptor in SystemdSockets.Inherited())
+                    {
+                        kestrel.ListenHandle((ulong)descriptor);
+                    }
+                }
+                else
+                {
+                    kestrel.ListenUnixSocket(SocketPath(host)!);
+                }
             }
             kestrel.Limits.MaxRequestBodySize = null;
         });
@@ -112,7 +122,8 @@ public static class ModularEngine
         });
     }
 
-    public static string SocketPath(string host) => host["unix://".Length..];
+    /// <summary>The socket file of a unix:// host, or null for fd:// (systemd owns that file).</summary>
+    public static string? SocketPath(string host) => host.StartsWith("unix://", StringComparison.Ordinal) ? host["unix://".Length..] : null;
 
     // Docker's order when nothing is configured: overlay2 first, vfs as the last resort; the reason is logged.
     private static string SelectStorageDriver(DaemonConfig config, DriverCatalog catalog, Microsoft.Extensions.Logging.ILogger logger)

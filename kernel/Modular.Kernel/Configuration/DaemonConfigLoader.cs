@@ -220,9 +220,10 @@ public static class DaemonConfigLoader
         }
         foreach (var host in config.Hosts)
         {
-            if (!host.StartsWith("unix://", StringComparison.Ordinal) || host.Length <= "unix://".Length)
+            var unix = host.StartsWith("unix://", StringComparison.Ordinal) && host.Length > "unix://".Length;
+            if (!unix && host != SystemdSockets.Host)
             {
-                throw new ConfigurationException($"hosts: \"{host}\" is not supported: only unix:///path sockets are (tcp:// needs TLS, which this version does not serve)");
+                throw new ConfigurationException($"hosts: \"{host}\" is not supported: only unix:///path sockets and fd:// (systemd socket activation) are (tcp:// needs TLS, which this version does not serve)");
             }
         }
         foreach (var (key, value) in new[] { ("data-root", config.DataRoot), ("exec-root", config.ExecRoot) })

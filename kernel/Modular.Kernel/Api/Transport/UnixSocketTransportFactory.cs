@@ -13,10 +13,16 @@ namespace Modular.Kernel.Api.Transport;
 /// </summary>
 public sealed class UnixSocketTransportFactory : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
-    public bool CanBind(EndPoint endpoint) => endpoint is UnixDomainSocketEndPoint;
+    public bool CanBind(EndPoint endpoint) => endpoint is UnixDomainSocketEndPoint or FileHandleEndPoint;
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
+        if (endpoint is FileHandleEndPoint inherited)
+        {
+            // A socket systemd created, bound and set listening; it is only adopted.
+            var adopted = new Socket(new SafeSocketHandle((IntPtr)inherited.FileHandle, ownsHandle: true));
+            return ValueTask.FromResult<IConnectionListener>(new UnixSocketListener(adopted, endpoint));
+        }
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
