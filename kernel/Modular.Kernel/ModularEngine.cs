@@ -97,6 +97,7 @@ public static class ModularEngine
         StreamEndpoints.Map(app);
         ImageEndpoints.Map(app);
         NetworkEndpoints.Map(app);
+        EventEndpoints.Map(app);
         return app;
     }
 

@@ -79,13 +79,23 @@ public static class ContainerEndpoints
             var filters = new ContainerFilters(Query.String(context, "filters"), containers.Store, containers.Images.IdsMatching);
             var all = Query.Bool(context, "all") || filters.ImpliesAll;
             var limit = Query.Int(context, "limit") ?? -1;
+            var withSize = Query.Bool(context, "size");
             var now = DateTimeOffset.UtcNow;
             var list = containers.Store.All
                 .Where(c => all || c.State.Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting)
                 .Where(filters.Matches)
                 .OrderByDescending(c => c.Created)
                 .Take(limit > 0 ? limit : int.MaxValue)
-                .Select(c => ContainerViews.Summary(c, now))
+                .Select(c =>
+                {
+                    var summary = ContainerViews.Summary(c, now);
+                    if (withSize)
+                    {
+                        summary.SizeRw = containers.Drivers.Storage(c.StorageDriver).DiffSize(c.LayerId, c.ParentLayerId);
+                        summary.SizeRootFs = summary.SizeRw + (containers.Images.Count > 0 ? ImageSize(containers, c.ImageId) : 0);
+                    }
+                    return summary;
+                })
                 .ToList();
             return HttpJson.WriteAsync(context, 200, list, ApiJson.Default.ListContainerSummary);
         });
@@ -114,5 +124,17 @@ public static class ContainerEndpoints
             containers.Store.Get(id);
             return Results.Ok();
         });
+    }
+
+    private static long ImageSize(ContainerService containers, string imageId)
+    {
+        try
+        {
+            return containers.Images.Inspect(imageId).Size;
+        }
+        catch (DriverException)
+        {
+            return 0;
+        }
     }
 }

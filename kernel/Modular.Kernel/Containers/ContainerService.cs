@@ -176,6 +176,22 @@ public sealed class ContainerService
         Publish(container, "destroy");
         _handles.TryRemove(container.Id, out _);
         handle.MarkRemoved();
+        ReleaseUnusedImageLayers();
+    }
+
+    // Layers of an image deleted with --force while a container used it are kept for that container; once the
+    // last such container is gone they can go too.
+    private void ReleaseUnusedImageLayers()
+    {
+        try
+        {
+            var inUse = Store.All.Select(c => c.ParentLayerId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            Images.RemoveUnusedLayers(inUse);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Releasing unused image layers failed");
+        }
     }
 
     /// <summary>Applies a lifecycle transition, persists the container atomically and publishes the event.</summary>
