@@ -55,7 +55,8 @@ public sealed class ContainerFilters
         {
             return false;
         }
-        if (_filters.Contains("name") && !_filters.Get("name").Any(n => System.Text.RegularExpressions.Regex.IsMatch("/" + container.Name, n.StartsWith('/') ? n : n)))
+        if (_filters.Contains("name") && !_filters.Get("name").Any(n =>
+                System.Text.RegularExpressions.Regex.IsMatch("/" + container.Name, n) || System.Text.RegularExpressions.Regex.IsMatch(container.Name, n)))
         {
             return false;
         }

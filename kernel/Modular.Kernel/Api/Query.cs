@@ -10,13 +10,16 @@ public static class Query
     public static string? String(HttpContext context, string name) =>
         context.Request.Query.TryGetValue(name, out var value) && value.Count > 0 ? value[^1] : null;
 
-    public static bool Bool(HttpContext context, string name, bool fallback = false) => String(context, name) switch
+    /// <summary>Docker's rule: absent means the default; "", 0, no, false and none (any case) are false; anything else is true.</summary>
+    public static bool Bool(HttpContext context, string name, bool fallback = false)
     {
-        null or "" => fallback,
-        "1" or "true" or "True" or "TRUE" => true,
-        "0" or "false" or "False" or "FALSE" => false,
-        var other => throw DriverException.InvalidArgument($"invalid value for {name}: {other}"),
-    };
+        if (!context.Request.Query.ContainsKey(name))
+        {
+            return fallback;
+        }
+        var value = (String(context, name) ?? "").Trim().ToLowerInvariant();
+        return value is not ("" or "0" or "no" or "false" or "none");
+    }
 
     public static int? Int(HttpContext context, string name)
     {

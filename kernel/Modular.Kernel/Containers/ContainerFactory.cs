@@ -12,11 +12,22 @@ public static class ContainerFactory
     public static ContainerConfig MergeWithImage(ContainerCreateRequest request, ImageExecutionConfig image, string imageName, string hostname)
     {
         var env = MergeEnv(image.Env ?? [], request.Env ?? []);
-        // An entrypoint given on the command line resets the image's Cmd too, unless a Cmd was also given.
-        var entrypoint = request.Entrypoint ?? image.Entrypoint?.ToList();
-        var cmd = request.Cmd is { Count: > 0 } ? request.Cmd
-            : request.Entrypoint is not null ? null
-            : image.Cmd?.ToList();
+        // dockerd's rules: a non-empty user Entrypoint drops the image's Cmd unless the user gave one; an empty
+        // (non-null) list keeps the image's Cmd but not its Entrypoint; `--entrypoint ""` ([""]) resets it to none.
+        var entrypoint = request.Entrypoint;
+        var cmd = request.Cmd;
+        if (entrypoint is not { Count: > 0 })
+        {
+            if (cmd is not { Count: > 0 })
+            {
+                cmd = image.Cmd?.ToList();
+            }
+            entrypoint ??= image.Entrypoint?.ToList();
+        }
+        if (entrypoint is [""])
+        {
+            entrypoint = null;
+        }
         var labels = new Dictionary<string, string>(image.Labels ?? new Dictionary<string, string>());
         foreach (var (key, value) in request.Labels ?? [])
         {
@@ -31,14 +42,14 @@ public static class ContainerFactory
             AttachStdin = request.AttachStdin,
             AttachStdout = request.AttachStdout,
             AttachStderr = request.AttachStderr,
-            ExposedPorts = request.ExposedPorts ?? image.ExposedPorts?.ToDictionary(p => p, _ => new Modular.Api.Json.EmptyObject()),
+            ExposedPorts = Union(request.ExposedPorts, image.ExposedPorts),
             Tty = request.Tty,
             OpenStdin = request.OpenStdin,
             StdinOnce = request.StdinOnce,
             Env = env,
             Cmd = cmd,
             Image = imageName,
-            Volumes = request.Volumes,
+            Volumes = Union(request.Volumes, image.Volumes),
             WorkingDir = request.WorkingDir.Length > 0 ? request.WorkingDir : image.WorkingDir ?? "",
             Entrypoint = entrypoint is { Count: > 0 } ? entrypoint : null,
             OnBuild = request.OnBuild ?? image.OnBuild?.ToList(),
@@ -49,25 +60,30 @@ public static class ContainerFactory
         };
     }
 
-    /// <summary>Image variables first, overridden by the user's; a bare NAME from the user unsets nothing (Docker keeps the image's).</summary>
+    /// <summary>The user's variables as given, then the image's that the user did not name (dockerd's order).</summary>
     public static List<string> MergeEnv(IEnumerable<string> image, IEnumerable<string> user)
     {
-        var merged = new List<string>();
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var variable in image.Concat(user))
-        {
-            var name = variable.Split('=', 2)[0];
-            if (index.TryGetValue(name, out var at))
-            {
-                merged[at] = variable;
-            }
-            else
-            {
-                index[name] = merged.Count;
-                merged.Add(variable);
-            }
-        }
+        var merged = user.ToList();
+        var named = merged.Select(NameOf).ToHashSet(StringComparer.Ordinal);
+        merged.AddRange(image.Where(variable => !named.Contains(NameOf(variable))));
         return merged;
+    }
+
+    private static string NameOf(string variable) => variable.Split('=', 2)[0];
+
+    private static Dictionary<string, Modular.Api.Json.EmptyObject>? Union(
+        Dictionary<string, Modular.Api.Json.EmptyObject>? user, IReadOnlyList<string>? image)
+    {
+        if (user is null && image is null)
+        {
+            return null;
+        }
+        var union = new Dictionary<string, Modular.Api.Json.EmptyObject>(user ?? []);
+        foreach (var key in image ?? [])
+        {
+            union.TryAdd(key, new Modular.Api.Json.EmptyObject());
+        }
+        return union;
     }
 
     public static List<string> CommandLine(ContainerConfig config) =>

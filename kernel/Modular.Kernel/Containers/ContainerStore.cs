@@ -139,7 +139,7 @@ public sealed class ContainerStore
         {
             1 => matches[0],
             0 => null,
-            _ => throw DriverException.InvalidArgument($"multiple containers found with provided prefix: {reference}"),
+            _ => throw DriverException.InvalidArgument($"multiple IDs found with provided prefix: {reference}"),
         };
     }
 

@@ -34,8 +34,9 @@ public static class UserResolver
         }
         else if (uint.TryParse(userPart, out var numeric))
         {
+            // dockerd leaves the group at 0 for a uid the passwd file does not know.
             uid = numeric;
-            gid = numeric == 0 ? 0u : numeric;
+            gid = 0;
             home = numeric == 0 ? "/root" : "/";
         }
         else
@@ -60,7 +61,8 @@ public static class UserResolver
             }
         }
 
-        var name = entry?[0];
+        // Supplementary groups come only with the implicit form (no group named), as in dockerd.
+        var name = groupPart is { Length: > 0 } ? null : entry?[0];
         var additional = name is null
             ? new List<uint>()
             : groups.Where(line => line.Length >= 4 && line[3].Split(',').Contains(name) && uint.TryParse(line[2], out _))
@@ -70,9 +72,10 @@ public static class UserResolver
 
     private static List<string[]> ReadEntries(string path)
     {
-        // A symlink in the image could point anywhere on the host; only regular files inside the rootfs are read.
+        // A symlink in the image (the file itself or its /etc) could point anywhere on the host: only a regular
+        // file reached without any symlink is read.
         var info = new FileInfo(path);
-        if (!info.Exists || info.LinkTarget is not null)
+        if (!info.Exists || info.LinkTarget is not null || info.Directory?.LinkTarget is not null)
         {
             return [];
         }

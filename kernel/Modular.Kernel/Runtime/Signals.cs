@@ -28,12 +28,33 @@ public static class Signals
             return number is > 0 and <= 64 ? number : throw DriverException.InvalidArgument($"Invalid signal: {signal}");
         }
         var name = signal.StartsWith("SIG", StringComparison.OrdinalIgnoreCase) ? signal[3..] : signal;
-        if (name.StartsWith("RTMIN", StringComparison.OrdinalIgnoreCase) || name.StartsWith("RTMAX", StringComparison.OrdinalIgnoreCase))
+        return Numbers.TryGetValue(name, out var value) ? value
+            : RealTime(name) is { } realTime ? realTime
+            : throw DriverException.InvalidArgument($"Invalid signal: {signal}");
+    }
+
+    // Docker's table: RTMIN, RTMIN+1..RTMIN+15, RTMAX-14..RTMAX-1, RTMAX (34..64 on Linux).
+    private static int? RealTime(string name)
+    {
+        var upper = name.ToUpperInvariant();
+        if (upper == "RTMIN")
         {
-            var baseNumber = name.StartsWith("RTMIN", StringComparison.OrdinalIgnoreCase) ? 34 : 64;
-            var offset = name.Length > 5 && int.TryParse(name[5..], out var o) ? o : 0;
-            return baseNumber + offset;
+            return 34;
         }
-        return Numbers.TryGetValue(name, out var value) ? value : throw DriverException.InvalidArgument($"Invalid signal: {signal}");
+        if (upper == "RTMAX")
+        {
+            return 64;
+        }
+        if (upper.StartsWith("RTMIN+", StringComparison.Ordinal) && int.TryParse(upper[6..], out var up) && up is >= 1 and <= 15
+            && upper[6..] == up.ToString())
+        {
+            return 34 + up;
+        }
+        if (upper.StartsWith("RTMAX-", StringComparison.Ordinal) && int.TryParse(upper[6..], out var down) && down is >= 1 and <= 14
+            && upper[6..] == down.ToString())
+        {
+            return 64 - down;
+        }
+        return null;
     }
 }
