@@ -16,7 +16,7 @@ public static class EventEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/events", async (HttpContext context, EventBus bus) =>
+        app.MapGet("/events", async (HttpContext context, EventBus bus, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime) =>
         {
             var filters = DockerFilters.Parse(Query.String(context, "filters"));
             foreach (var key in filters.Keys.Where(k => !FilterKeys.Contains(k)))
@@ -34,7 +34,7 @@ public static class EventEndpoints
                 await context.Response.StartAsync();
                 await context.Response.Body.FlushAsync();
 
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
                 if (until is { } end)
                 {
                     var wait = end - DateTimeOffset.UtcNow;

@@ -120,7 +120,8 @@ public static class StreamEndpoints
         }
     }
 
-    private static async Task Logs(HttpContext context, string id, ContainerService containers, ContainerRunner runner)
+    private static async Task Logs(HttpContext context, string id, ContainerService containers, ContainerRunner runner,
+        Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
     {
         var container = containers.Store.Get(id);
         var stdout = Query.Bool(context, "stdout");
@@ -152,9 +153,10 @@ public static class StreamEndpoints
         context.Response.ContentType = multiplexed ? Multiplexed : Raw;
         await context.Response.StartAsync();
         var body = context.Response.Body;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         try
         {
-            await foreach (var message in reader.ReadAsync(options, context.RequestAborted))
+            await foreach (var message in reader.ReadAsync(options, stop.Token))
             {
                 if (message.Source == LogSource.Stdout ? !stdout : !stderr)
                 {

@@ -72,6 +72,7 @@ internal sealed class UnixSocketConnection : ConnectionContext
                 var received = await _socket.ReceiveAsync(buffer, SocketFlags.None);
                 if (received == 0)
                 {
+                    _ = Task.Run(WatchForPeerCloseAsync);
                     break;
                 }
                 _input.Writer.Advance(received);
@@ -126,6 +127,35 @@ internal sealed class UnixSocketConnection : ConnectionContext
         }
         await _output.Reader.CompleteAsync();
         Close();
+    }
+
+    // After the client's FIN we cannot tell a half-close from a full close by reading. On a unix socket the kernel
+    // reports POLLHUP only once the peer has closed both directions, so that is what ends a long-running response
+    // (events, logs --follow, wait) whose client went away without the server having anything to write.
+    private async Task WatchForPeerCloseAsync()
+    {
+        while (!_closed.IsCancellationRequested)
+        {
+            if (PeerClosed())
+            {
+                Close();
+                return;
+            }
+            await Task.Delay(250);
+        }
+    }
+
+    private unsafe bool PeerClosed()
+    {
+        try
+        {
+            var descriptor = new Tmds.Linux.pollfd { fd = (int)_socket.Handle, events = Tmds.Linux.LibC.POLLHUP };
+            return Tmds.Linux.LibC.poll(&descriptor, 1, 0) > 0 && (descriptor.revents & Tmds.Linux.LibC.POLLHUP) != 0;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
     }
 
     private void Close()
