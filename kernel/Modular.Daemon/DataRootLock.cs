@@ -19,16 +19,11 @@ internal sealed class DataRootLock : IDisposable
         try
         {
             // On Linux, FileShare.None takes an flock(LOCK_EX | LOCK_NB) on the file.
-            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            stream.Write(System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString()));
-            stream.Flush();
-            return new DataRootLock(stream);
+            return new DataRootLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
         catch (IOException)
         {
-            var holder = File.Exists(path) ? File.ReadAllText(path).Trim() : "?";
-            throw new ConfigurationException($"another modulard (pid {holder}) is already running on data-root {dataRoot}");
+            throw new ConfigurationException($"another modulard is already running on data-root {dataRoot}");
         }
     }
 

@@ -4,7 +4,6 @@ namespace Modular.Daemon;
 /// Kestrel creates the socket with the process umask; like dockerd, the daemon then makes it 0660 and gives it to the
 /// configured group (default "docker", when that group exists) so members can use it without root.
 /// </summary>
-[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class SocketPermissions
 {
     public static void Apply(string socket, string? group)

@@ -28,6 +28,9 @@ public sealed class ContainerHandle
     /// <summary>Completes when the current run's log sink is closed; followers of `docker logs -f` end then.</summary>
     public Task RunEnded { get; private set; } = Task.CompletedTask;
 
+    /// <summary>Completes when the OCI runtime has forgotten the previous run, so the container can be created again.</summary>
+    public Task RuntimeReleased { get; set; } = Task.CompletedTask;
+
     /// <summary>The process of the current run, for signals.</summary>
     public int Pid { get; set; }
 

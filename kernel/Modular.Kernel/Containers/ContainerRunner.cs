@@ -49,6 +49,7 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
 
     private async Task LaunchAsync(Container container, ContainerHandle handle, CancellationToken cancellationToken)
     {
+        await handle.RuntimeReleased.WaitAsync(cancellationToken);
         var storage = containers.Drivers.Storage(container.StorageDriver);
         var runtime = containers.Runtimes.Get(container.Runtime);
         var bundle = BundleOf(container);
@@ -60,8 +61,7 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
             Directory.CreateDirectory(bundle);
             Persistence.AtomicFile.WriteAllBytes(Path.Combine(bundle, "config.json"),
                 JsonSerializer.SerializeToUtf8Bytes(spec, new JsonSerializerOptions { WriteIndented = false }));
-            await runtime.DeleteAsync(container.Id, cancellationToken);
-            created = await runtime.CreateAsync(container.Id, bundle, cancellationToken);
+            created = await CreateInRuntimeAsync(runtime, container, bundle, cancellationToken);
         }
         catch (Exception e)
         {
@@ -110,6 +110,20 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
             Name = $"exit-{container.ShortId}",
         };
         monitor.Start();
+    }
+
+    private static async Task<CreatedContainer> CreateInRuntimeAsync(OciRuntime runtime, Container container, string bundle, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await runtime.CreateAsync(container.Id, bundle, cancellationToken);
+        }
+        catch (DriverException e) when (e.Message.Contains("exists", StringComparison.Ordinal))
+        {
+            // State left by a run whose clean-up failed: clear it and try once more.
+            await runtime.DeleteAsync(container.Id, cancellationToken);
+            return await runtime.CreateAsync(container.Id, bundle, cancellationToken);
+        }
     }
 
     private object BuildSpec(Container container, string rootfs)
@@ -186,20 +200,14 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         Task.WhenAny(copier, Task.Delay(DrainTimeout)).GetAwaiter().GetResult();
         sink.Dispose();
         created.Dispose();
-        var runtime = containers.Runtimes.Get(container.Runtime);
-        try
-        {
-            runtime.DeleteAsync(container.Id, CancellationToken.None).GetAwaiter().GetResult();
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Could not delete runtime state of {Container}", container.ShortId);
-        }
-        TryDeleteBundle(container);
 
+        // The runtime's record is deleted after the exit is reported, off the path of `docker run --rm`; the next
+        // start of this container waits for it.
+        var runtimeReleased = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         handle.Lock.Wait();
         try
         {
+            handle.RuntimeReleased = runtimeReleased.Task;
             containers.Drivers.Storage(container.StorageDriver).Put(container.LayerId);
             container.State.ExitCode = exitCode < 0 ? 255 : exitCode;
             container.State.Pid = 0;
@@ -222,6 +230,16 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         {
             ScheduleAutoRemove(container);
         }
+        try
+        {
+            containers.Runtimes.Get(container.Runtime).DeleteAsync(container.Id, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not delete runtime state of {Container}", container.ShortId);
+        }
+        TryDeleteBundle(container);
+        runtimeReleased.SetResult();
     }
 
     private void ScheduleAutoRemove(Container container)

@@ -40,12 +40,22 @@ public sealed class DriverCatalog : IDriverRegistrar
     }
 
     /// <summary>Registers everything <paramref name="module"/> declares, attributing duplicates to <paramref name="pluginName"/>.</summary>
+    /// <remarks>All or nothing: a module refused part-way (say, for a name clash) leaves none of its drivers registered.</remarks>
     public void RegisterModule(string pluginName, IDriverModule module)
     {
         _currentPlugin = pluginName;
+        var before = _registrations.Keys.ToHashSet();
         try
         {
             module.Register(this);
+        }
+        catch
+        {
+            foreach (var added in _registrations.Keys.Where(k => !before.Contains(k)).ToList())
+            {
+                _registrations.Remove(added);
+            }
+            throw;
         }
         finally
         {
