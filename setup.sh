@@ -127,7 +127,7 @@ running_under_systemd() { [[ -d /run/systemd/system && "$(cat /proc/1/comm 2>/de
 
 start_with_systemd() {
   log "installing systemd units"
-  getent group modular >/dev/null || groupadd --system modular
+  getent group docker >/dev/null || groupadd --system docker
   install -m 0644 contrib/systemd/modular.service contrib/systemd/modular.socket /etc/systemd/system/
   systemctl daemon-reload
   systemctl enable --now modular.socket modular.service
