@@ -40,7 +40,6 @@ public static class ModularEngine
         Directory.CreateDirectory(config.DataRoot);
         Directory.CreateDirectory(config.ExecRoot);
         var catalog = new DriverCatalog(config.DataRoot, config.ExecRoot, loggerFactory);
-        catalog.DriverOptions["storage"] = new Dictionary<string, string>();
         new PluginDirectory(new IsolatedPluginLoader(), catalog, loggerFactory.CreateLogger<PluginDirectory>()).LoadAll(pluginFolders);
         config = config with { StorageDriver = SelectStorageDriver(config, catalog, loggerFactory.CreateLogger("storage")) };
         if (!catalog.Has(DriverKind.Logging, config.LogDriver))
@@ -98,6 +97,7 @@ public static class ModularEngine
         ImageEndpoints.Map(app);
         NetworkEndpoints.Map(app);
         EventEndpoints.Map(app);
+        DiskUsageEndpoints.Map(app);
         return app;
     }
 
@@ -126,19 +126,30 @@ public static class ModularEngine
     /// <summary>The socket file of a unix:// host, or null for fd:// (systemd owns that file).</summary>
     public static string? SocketPath(string host) => host.StartsWith("unix://", StringComparison.Ordinal) ? host["unix://".Length..] : null;
 
-    // Docker's order when nothing is configured: overlay2 first, vfs as the last resort; the reason is logged.
+    // Docker's rules when nothing is configured: a driver with layers already under data-root keeps being used (two
+    // would be ambiguous and refuse); otherwise overlay2, btrfs, zfs (each works only on its own kind of backing
+    // filesystem) and vfs as the last resort. The reason is logged. Every storage-opt goes to the selected driver,
+    // which refuses the ones it does not know.
     private static string SelectStorageDriver(DaemonConfig config, DriverCatalog catalog, Microsoft.Extensions.Logging.ILogger logger)
     {
-        foreach (var option in config.StorageOpts)
+        var options = config.StorageOpts.Select(o => o.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+        string? Try(string name, bool required)
         {
-            var (key, value) = (option.Split('=', 2)[0], option.Split('=', 2)[1]);
-            var driverName = key.Contains('.') ? key[..key.IndexOf('.')] : config.StorageDriver ?? "";
-            if (!catalog.DriverOptions.TryGetValue(driverName, out var options) || options is not Dictionary<string, string> editable)
+            catalog.DriverOptions[name] = options;
+            try
             {
-                editable = new Dictionary<string, string>();
-                catalog.DriverOptions[driverName] = editable;
+                catalog.Storage(name);
+                return name;
             }
-            editable[key] = value;
+            catch (DriverException e)
+            {
+                if (required)
+                {
+                    throw new ConfigurationException($"storage-driver: the \"{name}\" driver cannot start: {e.Message}");
+                }
+                logger.LogInformation("Storage driver {Driver} cannot be used here: {Reason}", name, e.Message);
+                return null;
+            }
         }
 
         if (config.StorageDriver is { } chosen)
@@ -147,36 +158,37 @@ public static class ModularEngine
             {
                 throw new ConfigurationException($"storage-driver: no storage driver named \"{chosen}\" is installed ({Describe(catalog, DriverKind.Storage)})");
             }
-            try
-            {
-                catalog.Storage(chosen);
-            }
-            catch (DriverException e)
-            {
-                throw new ConfigurationException($"storage-driver: the \"{chosen}\" driver cannot start: {e.Message}");
-            }
-            return chosen;
+            return Try(chosen, required: true)!;
         }
 
-        foreach (var candidate in new[] { "overlay2", "vfs" })
+        var prior = catalog.Names(DriverKind.Storage).Where(name => HasLayers(Path.Combine(config.DataRoot, "storage", name))).ToList();
+        if (prior.Count > 1)
         {
-            if (!catalog.Has(DriverKind.Storage, candidate))
+            throw new ConfigurationException(
+                $"storage-driver: {config.DataRoot} contains layers of several storage drivers ({string.Join(", ", prior)}); choose one with storage-driver");
+        }
+        if (prior.Count == 1)
+        {
+            logger.LogInformation("No storage-driver configured: using {Driver}, which holds the layers already under {DataRoot}", prior[0], config.DataRoot);
+            return Try(prior[0], required: true)!;
+        }
+
+        foreach (var candidate in new[] { "overlay2", "btrfs", "zfs", "vfs" }.Where(n => catalog.Has(DriverKind.Storage, n)))
+        {
+            if (Try(candidate, required: false) is { } selected)
             {
-                continue;
-            }
-            try
-            {
-                catalog.Storage(candidate);
-                logger.LogInformation("No storage-driver configured: using {Driver}, the first that works here", candidate);
-                return candidate;
-            }
-            catch (DriverException e)
-            {
-                logger.LogInformation("Storage driver {Driver} cannot be used here: {Reason}", candidate, e.Message);
+                logger.LogInformation("No storage-driver configured: using {Driver}, the first in Docker's order that works on {DataRoot}", selected, config.DataRoot);
+                return selected;
             }
         }
         throw new ConfigurationException($"storage-driver: none of the installed storage drivers works on this host ({Describe(catalog, DriverKind.Storage)})");
     }
+
+    // Layer ids are 64 hex digits; drivers keep them at the top of their root or one folder down (vfs's dir/).
+    private static bool HasLayers(string driverRoot) =>
+        Directory.Exists(driverRoot)
+        && Directory.EnumerateDirectories(driverRoot).Concat(Directory.EnumerateDirectories(driverRoot).SelectMany(Directory.EnumerateDirectories))
+            .Any(d => Path.GetFileName(d) is { Length: 64 } name && name.All(char.IsAsciiHexDigitLower));
 
     private static string Describe(DriverCatalog catalog, DriverKind kind)
     {

@@ -38,6 +38,7 @@ namespace Modular.Api.Json;
 [JsonSerializable(typeof(List<NetworkSummary>))]
 [JsonSerializable(typeof(ProgressMessage))]
 [JsonSerializable(typeof(EventMessage))]
+[JsonSerializable(typeof(DiskUsage))]
 [JsonSerializable(typeof(Dictionary<string, Dictionary<string, bool>>))]
 [JsonSerializable(typeof(Dictionary<string, List<string>>))]
 [JsonSerializable(typeof(JsonElement))]
