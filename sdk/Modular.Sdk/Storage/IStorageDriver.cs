@@ -7,7 +7,7 @@ namespace Modular.Sdk.Storage;
 /// <list type="number">
 /// <item><see cref="Create"/> makes an image layer on its parent; the kernel then fills it once with
 /// <see cref="ApplyDiff"/> and never writes to it again.</item>
-/// <item><see cref="CreateReadWrite"/> makes a container's writable layer on the image's top layer.</item>
+/// <item><see cref="CreateReadWrite(string, string?)"/> makes a container's writable layer on the image's top layer.</item>
 /// <item><see cref="Get"/> mounts a layer (all its parents below it) and returns the path of its root
 /// filesystem; calls are reference counted, and each must be matched by one <see cref="Put"/>. The last Put unmounts.</item>
 /// <item><see cref="Remove"/> deletes a layer that no other layer uses as a parent; it unmounts it first if needed.</item>
@@ -32,6 +32,27 @@ public interface IStorageDriver : IDisposable
 
     /// <summary>Creates a writable layer for a container on <paramref name="parent"/>.</summary>
     void CreateReadWrite(string id, string? parent);
+
+    /// <summary>
+    /// Creates a writable layer for a container on <paramref name="parent"/> with per-container storage options
+    /// (<c>docker run --storage-opt</c>, i.e. <c>HostConfig.StorageOpt</c>), such as <c>size=10G</c>.
+    /// <para>The default serves drivers that take no such option: with no options it is
+    /// <see cref="CreateReadWrite(string, string?)"/>; with any option it refuses with
+    /// <see cref="DriverErrorKind.InvalidArgument"/> naming the driver. A driver that takes options implements this
+    /// method and refuses an unknown key with <see cref="DriverErrorKind.InvalidArgument"/> naming the key.</para>
+    /// </summary>
+    /// <param name="id">The new layer's id.</param>
+    /// <param name="parent">The image's top layer, or null.</param>
+    /// <param name="storageOptions">The container's storage options, key to value; empty when none were given.</param>
+    void CreateReadWrite(string id, string? parent, IReadOnlyDictionary<string, string> storageOptions)
+    {
+        if (storageOptions.Count > 0)
+        {
+            throw DriverException.InvalidArgument(
+                $"--storage-opt is not supported by the {Name} storage driver (got {string.Join(", ", storageOptions.Keys.Order(StringComparer.Ordinal))})");
+        }
+        CreateReadWrite(id, parent);
+    }
 
     /// <summary>Whether the layer exists.</summary>
     bool Exists(string id);
