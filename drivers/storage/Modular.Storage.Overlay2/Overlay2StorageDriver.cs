@@ -10,21 +10,27 @@ namespace Modular.Storage.Overlay2;
 /// Layers as overlayfs directories. Each layer's own files live in its <c>diff</c> directory; mounting stacks the
 /// parents' diff directories (through short <c>l/</c> links) under it. A container's writable layer is mounted with its
 /// diff as the upper directory; an image layer, which never changes after <see cref="ApplyDiff"/>, is mounted read-only
-/// with its diff as the topmost lower directory. Diffs are computed naively on the mounted trees; layers are filled
-/// natively, writing overlayfs whiteouts straight into the diff directory.
+/// with its diff as the topmost lower directory. Layers are filled natively, writing overlayfs whiteouts straight into
+/// the diff directory, and a layer's Diff, Changes and DiffSize against its own parent are read from its diff directory
+/// (<see cref="NativeOverlayDiff"/>); against any other layer, or when overlayfs left redirects or metacopy files the
+/// diff directory cannot express alone, the mounted trees are compared. On a backing filesystem that enforces project
+/// quotas, container layers can be limited in size (<c>overlay2.size</c>, or the <c>size</c> storage option).
 /// </summary>
-public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver
+public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver, IStorageDriver
 {
     public const string DriverName = "overlay2";
 
     private const string LinksFolder = "l";
     private const int ShortLinkLength = 26;
     private const string ShortLinkAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    private const string QuotaUnsupported = "--storage-opt is supported only for overlay over xfs with 'pquota' mount option";
 
     private readonly string _root;
     private readonly string _scratch;
     private readonly IDriverLog _log;
     private readonly OverlayMounter _mounter;
+    private readonly Overlay2Options _options;
+    private readonly ProjectQuotas? _quotas;
     private readonly MountRefCounter _references = new();
     private readonly ConcurrentDictionary<string, object> _layerLocks = new(StringComparer.Ordinal);
 
@@ -33,28 +39,36 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver
         _root = Path.GetFullPath(context.Root);
         _scratch = Path.Join(_root, "tmp");
         _log = context.Log;
+        _options = Overlay2Options.Parse(context.Options);
         var backing = BackingFilesystem.Inspect(_root);
         Directory.CreateDirectory(Path.Join(_root, LinksFolder));
         FileTree.RemoveAll(_scratch);
         Directory.CreateDirectory(_scratch);
         UnmountLeftovers();
         _mounter = new OverlayMounter(Path.Join(_root, LinksFolder));
+        _quotas = ProjectQuotas.TryOpen(_root, LayerDirectories(), out var noQuotaReason);
+        if (_quotas is null && _options.DefaultContainerSize > 0)
+        {
+            throw DriverException.InvalidArgument(
+                $"Storage option overlay2.size not supported. Filesystem does not support Project Quota: {noQuotaReason}");
+        }
 
         var shortLower = Path.Join(_root, LinksFolder, new string('X', ShortLinkLength)).Length;
         var upperAndWork = 2 * Path.Join(_root, new string('x', LayerIds.MaxLength), "merged").Length + 20;
         Capabilities = new StorageCapabilities(
             MaxLayerDepth: _mounter.MaxLowerLayers(shortLower, upperAndWork),
-            NativeDiff: false,
-            Quotas: false,
+            NativeDiff: true,
+            Quotas: _quotas is not null,
             CopyOnWrite: true);
         Status =
         [
             new("Backing Filesystem", backing.Name),
             new("Supports d_type", "true"),
             new("Using metacopy", "false"),
-            new("Native Overlay Diff", "false"),
+            new("Native Overlay Diff", "true"),
         ];
-        _log.Debug($"overlay2 on {backing.Name} at {_root}; lowerdir+ {(_mounter.UsesLowerDirAppend ? "available" : "unavailable")}, max depth {Capabilities.MaxLayerDepth}");
+        _log.Debug($"overlay2 on {backing.Name} at {_root}; lowerdir+ {(_mounter.UsesLowerDirAppend ? "available" : "unavailable")}, " +
+            $"max depth {Capabilities.MaxLayerDepth}, project quotas {(_quotas is null ? $"unavailable ({noQuotaReason})" : "available")}");
     }
 
     public override string Name => DriverName;
@@ -65,9 +79,21 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver
 
     protected override string ScratchDirectory => _scratch;
 
-    public override void Create(string id, string? parent) => CreateLayer(id, parent, readOnly: true);
+    public override void Create(string id, string? parent) => CreateLayer(id, parent, readOnly: true, sizeLimit: 0);
 
-    public override void CreateReadWrite(string id, string? parent) => CreateLayer(id, parent, readOnly: false);
+    public override void CreateReadWrite(string id, string? parent) =>
+        CreateReadWrite(id, parent, new Dictionary<string, string>());
+
+    /// <summary>Creates a container layer; <c>size</c> in <paramref name="storageOptions"/> (or <c>overlay2.size</c>) limits it.</summary>
+    public void CreateReadWrite(string id, string? parent, IReadOnlyDictionary<string, string> storageOptions)
+    {
+        var size = _options.ContainerSize(storageOptions);
+        if (size > 0 && _quotas is null)
+        {
+            throw DriverException.InvalidArgument(QuotaUnsupported);
+        }
+        CreateLayer(id, parent, readOnly: false, sizeLimit: size);
+    }
 
     public override bool Exists(string id)
     {
@@ -90,6 +116,7 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver
             {
                 File.Delete(Path.Join(_root, LinksFolder, File.ReadAllText(paths.LinkFile).Trim()));
             }
+            ReleaseQuota(paths.Directory);
             var doomed = Path.Join(_scratch, $"removing-{id}-{Guid.NewGuid():N}");
             Directory.Move(paths.Directory, doomed);
             FileTree.RemoveAll(doomed);
@@ -113,6 +140,52 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver
         EnsureExists(id);
         return LayerArchive.Apply(diff, Paths(id).Diff, WhiteoutMode.OverlayNative);
     }
+
+    public override Stream Diff(string id, string? parent)
+    {
+        if (NativeEntries(id, parent) is not { } entries)
+        {
+            return base.Diff(id, parent);
+        }
+        Directory.CreateDirectory(ScratchDirectory);
+        var spool = new FileStream(Path.Join(ScratchDirectory, $"diff-{Guid.NewGuid():N}.tar"), FileMode.CreateNew,
+            FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+        try
+        {
+            NativeOverlayDiff.WriteTar(entries, Paths(id).Diff, spool);
+            spool.Position = 0;
+            return spool;
+        }
+        catch
+        {
+            spool.Dispose();
+            throw;
+        }
+    }
+
+    public override IReadOnlyList<FileChange> Changes(string id, string? parent)
+    {
+        if (NativeEntries(id, parent) is not { } entries)
+        {
+            return base.Changes(id, parent);
+        }
+        if (parent is null)
+        {
+            return NativeOverlayDiff.Changes(entries, Paths(id).Diff, parentRoot: null);
+        }
+        var parentRoot = Get(parent);
+        try
+        {
+            return NativeOverlayDiff.Changes(entries, Paths(id).Diff, parentRoot);
+        }
+        finally
+        {
+            Put(parent);
+        }
+    }
+
+    public override long DiffSize(string id, string? parent) =>
+        NativeEntries(id, parent) is { } entries ? NativeOverlayDiff.Size(entries) : base.DiffSize(id, parent);
 
     public override IReadOnlyDictionary<string, string> GetMetadata(string id)
     {
@@ -141,7 +214,47 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver
         UnmountLeftovers();
     }
 
-    private void CreateLayer(string id, string? parent, bool readOnly)
+    /// <summary>The layer's diff directory, scanned, when it alone tells the changes against <paramref name="parent"/>.</summary>
+    private IReadOnlyList<UpperEntry>? NativeEntries(string id, string? parent)
+    {
+        EnsureExists(id);
+        if (parent is not null)
+        {
+            EnsureExists(parent);
+        }
+        var lowers = ReadLowers(Paths(id));
+        var actualParent = parent is null
+            ? lowers.Count == 0
+            : lowers.Count > 0 && lowers[0] == Path.Join(LinksFolder, File.ReadAllText(Paths(parent).LinkFile).Trim());
+        if (!actualParent)
+        {
+            return null;
+        }
+        var entries = UpperDirectoryScan.TryScan(Paths(id).Diff, out var untranslatable);
+        if (entries is null)
+        {
+            _log.Debug($"layer {id}: comparing trees, its diff directory cannot be read alone: {untranslatable}");
+        }
+        return entries;
+    }
+
+    // A limit left on an unused project id costs nothing, so failing to lift it must not stop a removal.
+    private void ReleaseQuota(string layerDirectory)
+    {
+        try
+        {
+            _quotas?.Release(layerDirectory);
+        }
+        catch (DriverException e)
+        {
+            _log.Warn($"could not lift the size limit of {layerDirectory}: {e.Message}");
+        }
+    }
+
+    private IEnumerable<string> LayerDirectories() =>
+        Directory.EnumerateDirectories(_root).Where(d => Path.GetFileName(d) is not (LinksFolder or "tmp"));
+
+    private void CreateLayer(string id, string? parent, bool readOnly, long sizeLimit)
     {
         EnsureValid(id);
         var parentLowers = new List<string>();
@@ -170,6 +283,12 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver
             var shortLink = NewShortLink();
             try
             {
+                Directory.CreateDirectory(staging.Directory);
+                if (sizeLimit > 0)
+                {
+                    // Before diff and work exist, so both inherit the layer's project.
+                    _quotas!.Limit(staging.Directory, sizeLimit);
+                }
                 foreach (var folder in new[] { staging.Directory, staging.Diff, staging.Work, staging.Merged })
                 {
                     Directory.CreateDirectory(folder);
@@ -188,6 +307,10 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver
             }
             catch
             {
+                if (sizeLimit > 0 && Directory.Exists(staging.Directory))
+                {
+                    ReleaseQuota(staging.Directory);
+                }
                 FileTree.RemoveAll(staging.Directory);
                 throw;
             }
