@@ -44,6 +44,24 @@ public sealed class LayerTarBuilder
     public LayerTarBuilder BlockDevice(string name, int major, int minor, string mode = "660") =>
         Add(TarEntryType.BlockDevice, name, mode, 0, 0, null, null, entry => { entry.DeviceMajor = major; entry.DeviceMinor = minor; });
 
+    /// <summary>
+    /// Adds a regular file whose PAX header carries <paramref name="xattrs"/> as raw bytes, as Go's archive/tar (and so
+    /// Docker and containerd) writes them; values need not be UTF-8. Written by hand because .NET's TarWriter only takes
+    /// text values.
+    /// </summary>
+    public LayerTarBuilder FileWithBinaryXattrs(string name, string content, IReadOnlyDictionary<string, byte[]> xattrs, string mode = "644")
+    {
+        var records = new MemoryStream();
+        foreach (var (key, value) in xattrs)
+        {
+            PaxRecords.Write(records, "SCHILY.xattr." + key, value);
+        }
+        var data = System.Text.Encoding.UTF8.GetBytes(content);
+        RawTarBlocks.WriteEntry(_stream, "PaxHeaders/" + name, 'x', Octal("644"), records.ToArray());
+        RawTarBlocks.WriteEntry(_stream, name, '0', Octal(mode), data);
+        return this;
+    }
+
     /// <summary>Adds a FIFO.</summary>
     public LayerTarBuilder Fifo(string name, string mode = "644") => Add(TarEntryType.Fifo, name, mode, 0, 0, null, null);
 

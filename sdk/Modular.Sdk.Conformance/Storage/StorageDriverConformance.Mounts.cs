@@ -1,3 +1,4 @@
+using Modular.Sdk.Storage;
 using Modular.Sdk.Syscalls;
 using Xunit;
 
@@ -41,27 +42,144 @@ public abstract partial class StorageDriverConformance
         });
     }
 
-    /// <summary>A chain as deep as the driver declares (130 at most) mounts, and the bottom layer's files read through it.</summary>
+    /// <summary>The chain depth the kit builds: 200 layers, or the driver's declared limit when that is lower.</summary>
+    private const int DeepChainLayers = 200;
+
+    /// <summary>
+    /// A chain of 200 layers (or as many as the driver declares, if fewer), counting the container's read-write layer
+    /// on top, mounts and shows the union of all of them: each layer overwrites a file, adds a file to a shared
+    /// directory and replaces an opaque directory (containerd's 128LayersMount, moby's DeepLayerRead, made deeper).
+    /// </summary>
     [Fact]
-    public void DeepChainMountsAndReadsTheBottomLayer()
+    public void DeepChainMountsAndShowsEveryLayer()
     {
         RequireRoot();
-        var depth = Math.Min(Driver.Capabilities.MaxLayerDepth ?? 130, 130);
-        string? parent = null;
-        for (var i = 0; i < depth; i++)
+        var depth = Math.Min(Driver.Capabilities.MaxLayerDepth ?? DeepChainLayers, DeepChainLayers);
+        var top = BuildImageChain(depth - 1);
+        var container = NewId();
+        Driver.CreateReadWrite(container, top);
+        WithMounted(container, root => AssertChainView(root, depth - 1));
+    }
+
+    /// <summary>
+    /// A driver that declares a depth limit mounts a chain exactly that deep, and one layer more fails cleanly with a
+    /// DriverException (at Create or at Get), leaving the chain below usable.
+    /// </summary>
+    [Fact]
+    public void ALayerBeyondTheDeclaredDepthFailsCleanly()
+    {
+        RequireRoot();
+        var declared = Driver.Capabilities.MaxLayerDepth;
+        if (declared is null)
         {
-            var layer = i;
-            parent = CreateImageLayer(parent, tar => tar.File($"layer-{layer}", $"content of layer {layer}"));
+            Assert.Skip("the driver declares no depth limit");
         }
-        var top = NewId();
-        Driver.CreateReadWrite(top, parent);
-        WithMounted(top, root =>
+        if (declared > 1000)
         {
-            Assert.Equal("content of layer 0", File.ReadAllText(Path.Join(root, "layer-0")));
-            Assert.Equal($"content of layer {depth / 2}", File.ReadAllText(Path.Join(root, $"layer-{depth / 2}")));
-            Assert.Equal($"content of layer {depth - 1}", File.ReadAllText(Path.Join(root, $"layer-{depth - 1}")));
-            Assert.Equal(depth, Directory.GetFiles(root).Length);
+            Assert.Skip($"the declared limit of {declared} layers is too deep to build in a test");
+        }
+        var top = BuildImageChain(declared.Value);
+        WithMounted(top, root => AssertChainView(root, declared.Value));
+
+        var beyond = NewId();
+        DriverException? failure = null;
+        try
+        {
+            Driver.CreateReadWrite(beyond, top);
+        }
+        catch (DriverException e)
+        {
+            failure = e;
+        }
+        if (failure is null)
+        {
+            failure = Assert.ThrowsAny<DriverException>(() => Driver.Get(beyond));
+            Driver.Remove(beyond);
+        }
+        else
+        {
+            Assert.False(Driver.Exists(beyond), $"layer {beyond} exists although creating it failed: {failure.Message}");
+        }
+        WithMounted(top, root => AssertChainView(root, declared.Value));
+    }
+
+    /// <summary>Get twice and Put once: the layer stays usable (and mounted, if the driver mounts); the second Put releases it.</summary>
+    [Fact]
+    public void AnExtraGetKeepsTheLayerMountedUntilItsPut()
+    {
+        RequireRoot();
+        var image = CreateImageLayer(null, tar => tar.File("shared", "ok"));
+        var id = NewId();
+        Driver.CreateReadWrite(id, image);
+        var first = Driver.Get(id);
+        var mounted = MountTable.IsMountPoint(first);
+        var second = Driver.Get(id);
+        Assert.Equal(first, second);
+        Driver.Put(id);
+        Assert.Equal(mounted, MountTable.IsMountPoint(first));
+        File.WriteAllText(Path.Join(first, "written"), "while referenced");
+        Assert.Equal("ok", File.ReadAllText(Path.Join(first, "shared")));
+        Driver.Put(id);
+        Assert.False(MountTable.IsMountPoint(first), $"{first} is still mounted after the last Put");
+        WithMounted(id, root => Assert.Equal("while referenced", File.ReadAllText(Path.Join(root, "written"))));
+    }
+
+    /// <summary>
+    /// A daemon that crashed with layers mounted: a new driver on the same folders sees every layer, mounts and removes
+    /// them, and after Cleanup nothing stays mounted, not even what the crashed instance mounted.
+    /// </summary>
+    [Fact]
+    public void ANewDriverRecoversFromACrashWithLayersMounted()
+    {
+        RequireRoot();
+        var image = CreateImageLayer(null, tar => tar.File("image-file", "from the image"));
+        var container = NewId();
+        Driver.CreateReadWrite(container, image);
+        var crashedRoot = Driver.Get(container);
+        File.WriteAllText(Path.Join(crashedRoot, "written"), "before the crash");
+        _ = Driver.Get(image);
+
+        var driver = RestartDriverAfterCrash();
+        Assert.True(driver.Exists(image));
+        Assert.True(driver.Exists(container));
+        WithMounted(container, root =>
+        {
+            Assert.Equal("before the crash", File.ReadAllText(Path.Join(root, "written")));
+            Assert.Equal("from the image", File.ReadAllText(Path.Join(root, "image-file")));
         });
+        var imageRoot = driver.Get(image);
+        driver.Put(image);
+        Assert.False(MountTable.IsMountPoint(imageRoot), $"{imageRoot} is still mounted after the new driver's last Put");
+        driver.Remove(container);
+        Assert.False(driver.Exists(container));
+        WithMounted(image, root => Assert.Equal("from the image", File.ReadAllText(Path.Join(root, "image-file"))));
+
+        driver.Cleanup();
+        Assert.Empty(MountTable.MountPointsUnder(TemporaryFolder));
+    }
+
+    /// <summary>Layers made, filled, mounted, diffed and removed from many threads at once do not disturb each other.</summary>
+    [Fact]
+    public void OperationsOnDifferentLayersRunConcurrently()
+    {
+        RequireRoot();
+        var image = CreateImageLayer(null, tar => tar.File("shared", "image"));
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var container = NewId();
+            Driver.CreateReadWrite(container, image);
+            WithMounted(container, root =>
+            {
+                Assert.Equal("image", File.ReadAllText(Path.Join(root, "shared")));
+                File.WriteAllText(Path.Join(root, "mine"), $"container {i}");
+            });
+            var committed = CommitToImageLayer(container, image);
+            WithMounted(committed, root => Assert.Equal($"container {i}", File.ReadAllText(Path.Join(root, "mine"))));
+            Assert.Contains(new FileChange("/mine", FileChangeKind.Added), Driver.Changes(container, image));
+            Driver.Remove(container);
+            Driver.Remove(committed);
+        });
+        WithMounted(image, root => Assert.Equal(["shared"], EntriesOf(root)));
     }
 
     /// <summary>
@@ -103,7 +221,7 @@ public abstract partial class StorageDriverConformance
         Assert.False(MountTable.IsMountPoint(root), $"{root} is still mounted after balanced Get/Put pairs");
     }
 
-    /// <summary>Removing a mounted layer unmounts it first; it is gone afterwards.</summary>
+    /// <summary>Removing a layer mounted twice unmounts it first, as Docker's drivers do; it is gone afterwards.</summary>
     [Fact]
     public void RemovingAMountedLayerUnmountsAndDeletesIt()
     {
@@ -112,9 +230,43 @@ public abstract partial class StorageDriverConformance
         var id = NewId();
         Driver.CreateReadWrite(id, parent);
         var root = Driver.Get(id);
+        _ = Driver.Get(id);
         Driver.Remove(id);
         Assert.False(Driver.Exists(id));
         Assert.False(MountTable.IsMountPoint(root), $"{root} is still mounted after Remove");
         AssertFails(DriverErrorKind.NotFound, () => Driver.Get(id));
+    }
+
+    // Layers 0..count-1 on top of each other, as containerd's 128LayersMount builds them.
+    private string BuildImageChain(int count)
+    {
+        string? parent = null;
+        for (var i = 0; i < count; i++)
+        {
+            var layer = i;
+            parent = CreateImageLayer(parent, tar =>
+            {
+                if (layer == 0)
+                {
+                    tar.File("bottom", "way at the bottom").File("overwriteme", "FIRST!")
+                        .Directory("addhere").Directory("onlyme").File("onlyme/bottom", "bye!");
+                    return;
+                }
+                tar.File("overwriteme", $"{layer} WAS HERE!")
+                    .Directory("addhere").File($"addhere/file-{layer}", "same")
+                    .Directory("onlyme").Opaque("onlyme").File($"onlyme/file-{layer}", "only me!");
+            });
+        }
+        return parent!;
+    }
+
+    private static void AssertChainView(string root, int layers)
+    {
+        Assert.Equal("way at the bottom", File.ReadAllText(Path.Join(root, "bottom")));
+        Assert.Equal(layers == 1 ? "FIRST!" : $"{layers - 1} WAS HERE!", File.ReadAllText(Path.Join(root, "overwriteme")));
+        Assert.Equal(
+            Enumerable.Range(1, layers - 1).Select(i => $"file-{i}").Order(StringComparer.Ordinal),
+            FileTree.ChildNames(Path.Join(root, "addhere")));
+        Assert.Equal([layers == 1 ? "bottom" : $"file-{layers - 1}"], FileTree.ChildNames(Path.Join(root, "onlyme")));
     }
 }

@@ -92,6 +92,27 @@ public abstract partial class StorageDriverConformance : IDisposable
         }
     }
 
+    /// <summary>
+    /// Abandons the driver under test as a crashed daemon would (no Put, no Cleanup, no Dispose) and starts a new
+    /// instance on the same folders, which from then on is <see cref="Driver"/>.
+    /// </summary>
+    protected IStorageDriver RestartDriverAfterCrash()
+    {
+        _ = Driver;
+        _driver = StartDriver();
+        return _driver;
+    }
+
+    /// <summary>Applies the tar <paramref name="diff"/> produces onto a new image layer on <paramref name="parent"/>, as docker commit does.</summary>
+    protected string CommitToImageLayer(string layer, string? parent)
+    {
+        var image = NewId();
+        Driver.Create(image, parent);
+        using var diff = Driver.Diff(layer, parent);
+        Driver.ApplyDiff(image, parent, diff);
+        return image;
+    }
+
     /// <summary>Asserts that <paramref name="action"/> fails with a <see cref="DriverException"/> of <paramref name="kind"/>.</summary>
     protected static DriverException AssertFails(DriverErrorKind kind, Action action)
     {
