@@ -10,7 +10,8 @@ namespace Modular.Storage.Btrfs;
 /// child a writable snapshot of its parent's, so a layer holds its parents' full content while sharing their blocks.
 /// Nothing is mounted: a layer's root filesystem is its subvolume directory. Diffs are computed naively on the trees
 /// and layers are filled as full copies (<see cref="WhiteoutMode.DeletePaths"/>). A container layer can be limited
-/// in size (<c>--storage-opt size=10G</c>) through a qgroup on its subvolume.
+/// in size (<c>--storage-opt size=10G</c>) through a qgroup on its subvolume. As the contract asks of every driver, a
+/// layer others are made on cannot be removed, although its snapshots would survive it.
 /// <para>The subvolume work goes through btrfs ioctls (see <see cref="BtrfsIoctls"/>), not btrfs-progs.</para>
 /// </summary>
 public sealed class BtrfsStorageDriver : NaiveDiffStorageDriver, IStorageDriver
@@ -35,6 +36,8 @@ public sealed class BtrfsStorageDriver : NaiveDiffStorageDriver, IStorageDriver
     private readonly string _scratch;
     private readonly BtrfsOptions _options;
     private readonly LayerQuotas _quotas;
+    private readonly LayerParents _parents;
+    private readonly object _graphLock = new(); // guards _parents, so a parent cannot be removed while a child is made on it
     private readonly IDriverLog _log;
     private readonly MountRefCounter _references = new();
     private readonly ConcurrentDictionary<string, object> _layerLocks = new(StringComparer.Ordinal);
@@ -52,6 +55,7 @@ public sealed class BtrfsStorageDriver : NaiveDiffStorageDriver, IStorageDriver
         Directory.CreateDirectory(_scratch);
         _quotas = new LayerQuotas(root);
         RemoveLeftovers();
+        _parents = new LayerParents(root, id => Directory.Exists(LayerPath(id)));
     }
 
     public override string Name => DriverName;
@@ -81,13 +85,25 @@ public sealed class BtrfsStorageDriver : NaiveDiffStorageDriver, IStorageDriver
     {
         lock (LockOf(id))
         {
-            EnsureExists(id);
-            _references.Forget(id, _ => { });
-            // Renamed away first so a concurrent Exists never sees a half-deleted layer.
             var doomed = Path.Join(_subvolumes, $"{RemovingPrefix}{id}-{Guid.NewGuid():N}");
-            Directory.Move(LayerPath(id), doomed);
+            lock (_graphLock)
+            {
+                EnsureExists(id);
+                var children = _parents.ChildCount(id);
+                if (children > 0)
+                {
+                    throw DriverException.Conflict($"layer {id} cannot be removed: {children} other layer(s) are made on it");
+                }
+                _references.Forget(id, _ => { });
+                // Renamed away first so a concurrent Exists never sees a half-deleted layer.
+                Directory.Move(LayerPath(id), doomed);
+            }
             SubvolumeRemover.Delete(doomed);
             _quotas.Forget(id);
+            lock (_graphLock)
+            {
+                _parents.Remove(id);
+            }
         }
     }
 
@@ -117,16 +133,20 @@ public sealed class BtrfsStorageDriver : NaiveDiffStorageDriver, IStorageDriver
     private void CreateLayer(string id, string? parent, long? size)
     {
         LayerIds.EnsureValid(id);
-        if (parent is not null)
-        {
-            EnsureExists(parent);
-            size ??= _quotas.Recorded(parent);
-        }
         lock (LockOf(id))
         {
             if (Directory.Exists(LayerPath(id)))
             {
                 throw DriverException.Conflict($"layer {id} already exists");
+            }
+            if (parent is not null)
+            {
+                lock (_graphLock)
+                {
+                    EnsureExists(parent);
+                    _parents.Add(id, parent);
+                }
+                size ??= _quotas.Recorded(parent);
             }
             // Made under a name no id can take and renamed into place, so a layer exists only once it is complete.
             var staging = $"{CreatingPrefix}{id}-{Guid.NewGuid():N}";
@@ -155,6 +175,10 @@ public sealed class BtrfsStorageDriver : NaiveDiffStorageDriver, IStorageDriver
                     SubvolumeRemover.Delete(stagingPath);
                 }
                 _quotas.Forget(id);
+                lock (_graphLock)
+                {
+                    _parents.Remove(id);
+                }
                 throw;
             }
         }

@@ -73,6 +73,21 @@ public sealed class BtrfsLoopFilesystem : IDisposable
     public void Dispose()
     {
         TearDown();
+        // The kernel may finish detaching the loop device a moment after LOOP_CLR_FD returns.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        List<string> leftovers;
+        while ((leftovers = Leftovers()).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(100);
+        }
+        if (leftovers.Count > 0)
+        {
+            throw new InvalidOperationException("the btrfs test filesystem was not cleaned up: " + string.Join("; ", leftovers));
+        }
+    }
+
+    private List<string> Leftovers()
+    {
         var leftovers = new List<string>();
         if (File.ReadAllText("/proc/mounts").Contains($" {MountPoint} ", StringComparison.Ordinal))
         {
@@ -82,10 +97,7 @@ public sealed class BtrfsLoopFilesystem : IDisposable
         {
             leftovers.Add($"{_loopDevice} still backs {_image}");
         }
-        if (leftovers.Count > 0)
-        {
-            throw new InvalidOperationException("the btrfs test filesystem was not cleaned up: " + string.Join("; ", leftovers));
-        }
+        return leftovers;
     }
 
     private void TearDown()
@@ -114,7 +126,7 @@ public sealed class BtrfsLoopFilesystem : IDisposable
         }
     }
 
-    // A test's lazily detached bind mounts or a dying process can hold the filesystem for a moment.
+    // A process a test started (btrfs-progs) may hold the filesystem for a moment after it exits.
     private void UnmountWithRetries()
     {
         for (var attempt = 1; ; attempt++)

@@ -24,10 +24,13 @@ public sealed class BtrfsQuotaTests(BtrfsLoopFilesystem filesystem) : IClassFixt
         var container = NewId();
         driver.CreateReadWrite(container, image, new Dictionary<string, string> { ["size"] = "64M" });
 
-        var failure = WithMounted(driver, container, root => Assert.Throws<IOException>(() => WriteFile(Path.Join(root, "big"), 100)));
+        var failure = WithMounted(driver, container, root =>
+        {
+            WriteFile(Path.Join(root, "small"), 8); // within the limit writes work
+            return Assert.Throws<IOException>(() => WriteFile(Path.Join(root, "big"), 100));
+        });
         Assert.True(failure.Message.Contains("Disk quota exceeded") || failure.Message.Contains("No space left"),
             $"expected a quota failure, got: {failure.Message}");
-        WithMounted(driver, container, root => WriteFile(Path.Join(root, "small"), 8)); // within the limit writes still work
     }
 
     [Fact]
