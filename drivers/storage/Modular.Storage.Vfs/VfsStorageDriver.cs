@@ -7,13 +7,15 @@ namespace Modular.Storage.Vfs;
 /// <summary>
 /// Keeps each layer as a plain directory holding a full copy of its parent plus its own changes. Costly in space and
 /// in create time, but it needs nothing from the host, so it is the driver of last resort. Layers live in
-/// <c>&lt;root&gt;/dir/&lt;id&gt;</c>.
+/// <c>&lt;root&gt;/dir/&lt;id&gt;</c>; <c>&lt;root&gt;/parents/&lt;id&gt;</c> names a layer's parent, so a parent is never
+/// removed while a child exists (the contract's rule, though a vfs copy would survive it).
 /// </summary>
 public sealed class VfsStorageDriver : NaiveDiffStorageDriver
 {
     public const string DriverName = "vfs";
 
     private readonly string _layers;
+    private readonly string _parents;
     private readonly string _scratch;
     private readonly MountRefCounter _references = new();
     private readonly ConcurrentDictionary<string, object> _layerLocks = new(StringComparer.Ordinal);
@@ -22,7 +24,9 @@ public sealed class VfsStorageDriver : NaiveDiffStorageDriver
     {
         _layers = Path.Join(context.Root, "dir");
         _scratch = Path.Join(context.Root, "tmp");
+        _parents = Path.Join(context.Root, "parents");
         Directory.CreateDirectory(_layers);
+        Directory.CreateDirectory(_parents);
         // Half-made copies from a crash are never valid layers.
         FileTree.RemoveAll(_scratch);
         Directory.CreateDirectory(_scratch);
@@ -51,10 +55,15 @@ public sealed class VfsStorageDriver : NaiveDiffStorageDriver
         lock (LockOf(id))
         {
             EnsureExists(id);
+            if (ChildOf(id) is { } child)
+            {
+                throw DriverException.Conflict($"layer {id} is the parent of layer {child}");
+            }
             _references.Forget(id, _ => { });
             // Renamed away first so a concurrent Exists never sees a half-deleted layer.
             var doomed = Path.Join(_scratch, $"removing-{id}-{Guid.NewGuid():N}");
             Directory.Move(LayerPath(id), doomed);
+            File.Delete(ParentRecord(id));
             FileTree.RemoveAll(doomed);
         }
     }
@@ -85,10 +94,21 @@ public sealed class VfsStorageDriver : NaiveDiffStorageDriver
     private void CreateLayer(string id, string? parent)
     {
         LayerIds.EnsureValid(id);
-        if (parent is not null)
+        if (parent is null)
+        {
+            CreateLayerLocked(id, null);
+            return;
+        }
+        // Held so the parent cannot be removed between the check and the child's parent record.
+        lock (LockOf(parent))
         {
             EnsureExists(parent);
+            CreateLayerLocked(id, parent);
         }
+    }
+
+    private void CreateLayerLocked(string id, string? parent)
+    {
         lock (LockOf(id))
         {
             if (Directory.Exists(LayerPath(id)))
@@ -108,6 +128,14 @@ public sealed class VfsStorageDriver : NaiveDiffStorageDriver
                 {
                     TreeCopy.Copy(LayerPath(parent), staging);
                 }
+                if (parent is null)
+                {
+                    File.Delete(ParentRecord(id));
+                }
+                else
+                {
+                    File.WriteAllText(ParentRecord(id), parent);
+                }
                 Directory.Move(staging, LayerPath(id));
             }
             catch
@@ -125,6 +153,27 @@ public sealed class VfsStorageDriver : NaiveDiffStorageDriver
             throw DriverException.NotFound($"layer {id} does not exist");
         }
     }
+
+    // A record whose layer is gone (a crash, or a child removed meanwhile) names no child.
+    private string? ChildOf(string id) =>
+        Directory.EnumerateFiles(_parents)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .FirstOrDefault(child => Directory.Exists(LayerPath(child)) && ReadParentRecord(child) == id);
+
+    private string? ReadParentRecord(string id)
+    {
+        try
+        {
+            return File.ReadAllText(ParentRecord(id));
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private string ParentRecord(string id) => Path.Join(_parents, id);
 
     private object LockOf(string id) => _layerLocks.GetOrAdd(id, _ => new object());
 

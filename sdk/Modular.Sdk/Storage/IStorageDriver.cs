@@ -57,7 +57,10 @@ public interface IStorageDriver : IDisposable
     /// <summary>Whether the layer exists.</summary>
     bool Exists(string id);
 
-    /// <summary>Removes the layer and everything the driver keeps for it. Removing a missing layer is NotFound.</summary>
+    /// <summary>
+    /// Removes the layer and everything the driver keeps for it. Removing a missing layer is NotFound; removing a layer
+    /// another layer is stacked on is Conflict, and both stay usable.
+    /// </summary>
     void Remove(string id);
 
     /// <summary>Mounts the layer if it is not mounted yet and returns the path of its root filesystem.</summary>

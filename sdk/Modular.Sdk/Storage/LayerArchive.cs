@@ -15,6 +15,7 @@ namespace Modular.Sdk.Storage;
 public static class LayerArchive
 {
     private const string XattrPaxPrefix = "SCHILY.xattr.";
+    private const int SparseBlockSize = 64 * 1024;
 
     /// <summary>Applies the tar read from <paramref name="tar"/> onto <paramref name="root"/>, which must exist.</summary>
     /// <returns>The number of content bytes written: the sum of the sizes of the regular files extracted.</returns>
@@ -40,6 +41,7 @@ public static class LayerArchive
     private sealed class Extraction(string root, WhiteoutMode mode)
     {
         private readonly HashSet<string> _written = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _whitedOut = new(StringComparer.Ordinal);
         private readonly List<(string Path, int Depth, UnixTime Time)> _directoryTimes = new();
 
         public long Size { get; private set; }
@@ -92,6 +94,11 @@ public static class LayerArchive
                     {
                         Directory.CreateDirectory(path);
                     }
+                    if (mode == WhiteoutMode.OverlayNative && _whitedOut.Contains(relative))
+                    {
+                        // This layer deleted the lower directory before making its own: nothing below may show through.
+                        LinuxSyscalls.SetXattr(path, Whiteouts.OverlayOpaqueXattr, "y"u8);
+                    }
                     break;
                 case TarEntryType.SymbolicLink:
                     LinuxSyscalls.Symlink(entry.LinkName, path);
@@ -119,11 +126,28 @@ public static class LayerArchive
             }
         }
 
+        // Runs of zero blocks are skipped rather than written, so sparse files stay sparse (as GNU tar --sparse does).
         private void WriteRegularFile(TarEntry entry, string path)
         {
             using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                entry.DataStream?.CopyTo(file);
+                if (entry.DataStream is { } data)
+                {
+                    var block = new byte[SparseBlockSize];
+                    int read;
+                    while ((read = data.ReadAtLeast(block, block.Length, throwOnEndOfStream: false)) > 0)
+                    {
+                        if (block.AsSpan(0, read).ContainsAnyExcept((byte)0))
+                        {
+                            file.Write(block, 0, read);
+                        }
+                        else
+                        {
+                            file.Seek(read, SeekOrigin.Current);
+                        }
+                    }
+                    file.SetLength(file.Position);
+                }
             }
             Size += entry.Length;
         }
@@ -231,6 +255,7 @@ public static class LayerArchive
                 FileTree.RemoveAll(path);
                 LinuxSyscalls.MakeNode(path, FileStatus.TypeCharDevice, 0);
                 LinuxSyscalls.LChown(path, (uint)entry.Uid, (uint)entry.Gid);
+                _whitedOut.Add(Relative(relativeParent, hidden));
             }
             else if (RootedPath.ResolveDirectory(root, parentComponents, createMissing: false, entry.Name) is { } parent)
             {
