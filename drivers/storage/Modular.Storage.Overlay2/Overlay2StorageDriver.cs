@@ -107,6 +107,10 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver, IStorageDriv
         {
             EnsureExists(id);
             var paths = Paths(id);
+            if (FirstChildOf(paths) is { } child)
+            {
+                throw DriverException.Conflict($"layer {id} cannot be removed: layer {child} is stacked on it");
+            }
             _references.Forget(id, Unmount);
             if (MountTable.IsMountPoint(paths.Merged))
             {
@@ -249,6 +253,15 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver, IStorageDriv
         {
             _log.Warn($"could not lift the size limit of {layerDirectory}: {e.Message}");
         }
+    }
+
+    // A child names its parent's short link first in its lower file; layers keep no list of their children.
+    private string? FirstChildOf(LayerPaths paths)
+    {
+        var link = Path.Join(LinksFolder, File.ReadAllText(paths.LinkFile).Trim());
+        return LayerDirectories()
+            .Select(directory => Path.GetFileName(directory))
+            .FirstOrDefault(candidate => ReadLowers(Paths(candidate)) is [var nearest, ..] && nearest == link);
     }
 
     private IEnumerable<string> LayerDirectories() =>

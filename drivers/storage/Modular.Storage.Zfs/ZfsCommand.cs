@@ -51,6 +51,7 @@ internal sealed class ZfsCommand(string zfsPath, string? zpoolPath, IDriverLog l
             _ when message.Contains("dataset does not exist", StringComparison.Ordinal) => DriverErrorKind.NotFound,
             _ when message.Contains("dataset already exists", StringComparison.Ordinal) => DriverErrorKind.Conflict,
             _ when message.Contains("dataset is busy", StringComparison.Ordinal) => DriverErrorKind.Conflict,
+            _ when message.Contains("dependent clones", StringComparison.Ordinal) => DriverErrorKind.Conflict,
             _ => DriverErrorKind.Internal,
         };
         throw new DriverException(kind, $"{commandLine} failed (exit {process.ExitCode}): {message}");

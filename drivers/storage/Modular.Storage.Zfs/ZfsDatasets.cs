@@ -20,6 +20,18 @@ internal sealed class ZfsDatasets(ZfsCommand command, string parentDataset)
         command.Zfs("list", "-H", "-o", "name", "-t", "filesystem", "-r", parentDataset)
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>The layers cloned from a snapshot of <paramref name="id"/>: its children.</summary>
+    public IReadOnlyList<string> ClonesOf(string id)
+    {
+        var snapshotPrefix = DatasetOf(id) + "@";
+        return command.Zfs("list", "-H", "-o", "name,origin", "-t", "filesystem", "-r", parentDataset)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t'))
+            .Where(fields => fields.Length == 2 && fields[1].StartsWith(snapshotPrefix, StringComparison.Ordinal))
+            .Select(fields => fields[0])
+            .ToList();
+    }
+
     /// <summary>Creates an empty layer.</summary>
     public void CreateEmpty(string id) => command.Zfs("create", "-o", "mountpoint=legacy", DatasetOf(id));
 

@@ -126,6 +126,10 @@ public sealed class ZfsStorageDriver : NaiveDiffStorageDriver, IStorageDriver
         lock (LockOf(id))
         {
             EnsureExists(id);
+            if (_datasets.ClonesOf(id) is [var child, ..])
+            {
+                throw DriverException.Conflict($"layer {id} cannot be removed: {child} is a clone of it");
+            }
             _references.Forget(id, Unmount);
             var mountPoint = MountPointOf(id);
             if (MountTable.IsMountPoint(mountPoint))
