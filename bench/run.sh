@@ -26,11 +26,8 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 
-[[ "$(id -u)" -eq 0 ]] || { echo "bench/run.sh: run as root" >&2; exit 1; }
-modulard="${MODULARD:-$repo/artifacts/bin/modulard}"
-[[ -x "$modulard" ]] || { echo "bench/run.sh: $modulard missing; run ./setup.sh --build-only" >&2; exit 1; }
-command -v dockerd >/dev/null || { echo "bench/run.sh: dockerd missing; apt-get install docker.io" >&2; exit 1; }
-docker_cli="$(command -v docker)" || { echo "bench/run.sh: no docker CLI on PATH" >&2; exit 1; }
+source "$repo/bench/lib.sh"
+bench_require_tools
 
 bench_root=/tmp/modular-bench
 sweep="$repo/tests/e2e/sweep-root.sh"
@@ -38,25 +35,6 @@ sweep="$repo/tests/e2e/sweep-root.sh"
 mkdir -p "$bench_root/modulard" "$bench_root/dockerd"
 export DOCKER_CONFIG="$bench_root/docker-config" # no host contexts or plugins influence the CLI
 mkdir -p "$DOCKER_CONFIG"
-
-modulard_host="unix://$bench_root/modulard/modulard.sock"
-dockerd_host="unix://$bench_root/dockerd/docker.sock"
-declare -A daemon_pid=()
-
-log() { printf '==> %s\n' "$*" >&2; }
-
-stop_daemon() {
-  local name="$1" pid="${daemon_pid[$1]:-}"
-  [[ -n "$pid" ]] || return 0
-  kill -TERM "$pid" 2>/dev/null || return 0
-  local attempt
-  for attempt in $(seq 150); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  log "$name did not stop within 15 s; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
-}
 
 teardown() {
   local status=$?
@@ -72,45 +50,6 @@ teardown() {
 trap teardown EXIT
 trap 'exit 130' INT TERM
 
-wait_for() {
-  local name="$1" host="$2" log_file="$3" deadline=$((SECONDS + 30))
-  until DOCKER_HOST="$host" timeout 5 "$docker_cli" version >/dev/null 2>&1; do
-    if ! kill -0 "${daemon_pid[$name]}" 2>/dev/null || ((SECONDS >= deadline)); then
-      echo "bench/run.sh: $name did not come up; last lines of $log_file:" >&2
-      tail -n 30 "$log_file" >&2
-      exit 1
-    fi
-    sleep 0.2
-  done
-}
-
-start_modulard() {
-  local dir="$bench_root/modulard"
-  echo '{}' >"$dir/daemon.json"
-  "$modulard" -H "$modulard_host" --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/modulard.pid" \
-    --config-file "$dir/daemon.json" --storage-driver overlay2 </dev/null >"$dir/modulard.log" 2>&1 &
-  daemon_pid[modulard]=$!
-  wait_for modulard "$modulard_host" "$dir/modulard.log"
-}
-
-start_dockerd() {
-  local dir="$bench_root/dockerd"
-  echo '{}' >"$dir/daemon.json"
-  # No bridge, no iptables, no ip_forward/masquerade: it must not touch the host's networking. The containerd
-  # namespaces keep it apart from a system containerd, should one be running and be picked up.
-  dockerd -H "$dockerd_host" --data-root "$dir/data" --exec-root "$dir/exec" --pidfile "$dir/docker.pid" \
-    --config-file "$dir/daemon.json" --storage-driver overlay2 \
-    --bridge none --iptables=false --ip-forward=false --ip-masq=false \
-    --containerd-namespace modular-bench --containerd-plugins-namespace modular-bench-plugins \
-    </dev/null >"$dir/dockerd.log" 2>&1 &
-  daemon_pid[dockerd]=$!
-  wait_for dockerd "$dockerd_host" "$dir/dockerd.log"
-}
-
-import_busybox() {
-  DOCKER_HOST="$1" "$repo/contrib/mkimage/busybox.sh" --docker >/dev/null
-}
-
 # One timed run of a workload in milliseconds (EPOCHREALTIME: no fork around the measurement); empty on failure.
 time_once() {
   local host="$1" workload="$2" start end
@@ -119,10 +58,8 @@ time_once() {
     return 1
   fi
   end=$EPOCHREALTIME
-  awk -v s="$start" -v e="$end" 'BEGIN { printf "%.1f\n", (e - s) * 1000 }'
+  elapsed_ms "$start" "$end"
 }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit; print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Workloads: each is the whole of what one figure times. --network none for both daemons: the private dockerd has
 # no bridge, so a default-network run would do less work there than on modulard.
@@ -171,8 +108,10 @@ measure() {
 
 log "docker CLI: $("$docker_cli" --version)"
 log "starting private modulard and dockerd under $bench_root"
-start_modulard
-start_dockerd
+start_modulard modulard "$bench_root/modulard" overlay2
+start_dockerd dockerd "$bench_root/dockerd"
+modulard_host="${daemon_host[modulard]}"
+dockerd_host="${daemon_host[dockerd]}"
 log "importing busybox:latest into both"
 import_busybox "$modulard_host"
 import_busybox "$dockerd_host"

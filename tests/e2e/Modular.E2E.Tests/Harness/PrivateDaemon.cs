@@ -20,6 +20,13 @@ public sealed class PrivateDaemon : IAsyncLifetime
     }
 
     public string Root { get; }
+
+    /// <summary>The --storage-driver this daemon starts with; overlay2 unless a test sets another before starting it.</summary>
+    public string StorageDriver { get; init; } = "overlay2";
+
+    /// <summary>The selected driver's own folder, where its layers live: &lt;data-root&gt;/storage/&lt;driver&gt;.</summary>
+    public string StorageFolder => Path.Combine(DataRoot, "storage", StorageDriver);
+
     public string DataRoot => Path.Combine(Root, "data");
     public string ExecRoot => Path.Combine(Root, "exec");
     public string SocketPath => Path.Combine(Root, "modulard.sock");
@@ -86,7 +93,7 @@ public sealed class PrivateDaemon : IAsyncLifetime
             "--exec-root", ExecRoot,
             "--pidfile", PidFile,
             "--config-file", configFile,
-            "--storage-driver", "overlay2",
+            "--storage-driver", StorageDriver,
             "--debug",
         ];
     }
