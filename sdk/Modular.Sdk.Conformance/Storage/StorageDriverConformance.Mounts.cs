@@ -161,6 +161,35 @@ public abstract partial class StorageDriverConformance
         Assert.Equal(setUpMounts, MountTable.MountPointsUnder(TemporaryFolder).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// Cleanup and Dispose may each run twice (containerd's CloseTwice); Cleanup unmounts what is still referenced, and
+    /// the layers outlive the instance: a driver started afterwards on the same folders mounts them with their content.
+    /// </summary>
+    [Fact]
+    public void CleanupAndDisposeCanBeRepeatedAndLayersOutliveThem()
+    {
+        RequireRoot();
+        var setUpMounts = MountPointsAfterTheDriverStarted();
+        var image = CreateImageLayer(null, tar => tar.File("image-file", "from the image"));
+        var container = NewId();
+        Driver.CreateReadWrite(container, image);
+        var first = Driver;
+        File.WriteAllText(Path.Join(first.Get(container), "written"), "kept");
+        first.Cleanup();
+        first.Cleanup();
+        Assert.Equal(setUpMounts, MountTable.MountPointsUnder(TemporaryFolder).Order(StringComparer.Ordinal));
+        first.Dispose();
+        first.Dispose();
+
+        var second = RestartDriverAfterCrash();
+        Assert.True(second.Exists(container));
+        WithMounted(container, root =>
+        {
+            Assert.Equal("kept", File.ReadAllText(Path.Join(root, "written")));
+            Assert.Equal("from the image", File.ReadAllText(Path.Join(root, "image-file")));
+        });
+    }
+
     /// <summary>Layers made, filled, mounted, diffed and removed from many threads at once do not disturb each other.</summary>
     [Fact]
     public void OperationsOnDifferentLayersRunConcurrently()
