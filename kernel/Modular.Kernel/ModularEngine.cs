@@ -83,6 +83,7 @@ public static class ModularEngine
             .AddSingleton<RuntimeCatalog>()
             .AddSingleton<ContainerService>()
             .AddSingleton<ContainerRunner>()
+            .AddSingleton<ExecService>()
             .AddSingleton<ContainerReconciler>()
             .AddSingleton<ContainerShutdown>()
             .AddSingleton(new EngineIdentity(config.DataRoot))
@@ -98,6 +99,8 @@ public static class ModularEngine
         NetworkEndpoints.Map(app);
         EventEndpoints.Map(app);
         DiskUsageEndpoints.Map(app);
+        ExecEndpoints.Map(app);
+        ContainerOperationEndpoints.Map(app);
         return app;
     }
 

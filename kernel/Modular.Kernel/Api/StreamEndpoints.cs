@@ -34,89 +34,18 @@ public static class StreamEndpoints
         }
         var handle = containers.HandleOf(container);
         var output = handle.Hub.Subscribe(wantStdout, wantStderr);
-        // Without a TTY the stream is always framed; only the media type announcing it changed, in API 1.42.
-        var multiplexed = !container.Config.Tty;
-        context.Response.Headers.ContentType = multiplexed && ApiVersioning.Of(context) >= new Version(1, 42) ? Multiplexed : Raw;
-
-        Stream connection;
-        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
-        var upgraded = upgrade is { IsUpgradableRequest: true };
-        if (upgraded)
+        await using var session = await HijackedSession.OpenAsync(context, container.Config.Tty);
+        if (wantStdin && container.Config.OpenStdin)
         {
-            context.Response.Headers.Connection = "Upgrade";
-            context.Response.Headers.Upgrade = "tcp";
-            connection = await upgrade!.UpgradeAsync();
+            session.ForwardStdin(handle.Stdin, container.Config.StdinOnce);
         }
-        else
-        {
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            await context.Response.StartAsync();
-            connection = context.Response.Body;
-        }
-
-        // After an upgrade, RequestAborted fires when the client half-closes its side (the docker CLI does so at once
-        // when it sends no stdin), yet output must keep flowing: a failed write is what tells us the client is gone.
-        using var detached = upgraded ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        if (upgraded && wantStdin && container.Config.OpenStdin)
-        {
-            _ = Task.Run(() => PumpStdinAsync(connection, handle, container.Config.StdinOnce, detached.Token));
-        }
-
         try
         {
-            await foreach (var chunk in output.ReadAllAsync(detached.Token))
-            {
-                if (multiplexed)
-                {
-                    var kind = chunk.Source == LogSource.Stdout ? StdStreamKind.Stdout : StdStreamKind.Stderr;
-                    await StdStreamFrames.WriteFrameAsync(connection, kind, chunk.Bytes, detached.Token);
-                }
-                else
-                {
-                    await connection.WriteAsync(chunk.Bytes, detached.Token);
-                }
-                await connection.FlushAsync(detached.Token);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
-        {
-            // The client went away; the container goes on.
+            await session.PumpOutputAsync(output);
         }
         finally
         {
             handle.Hub.Unsubscribe(output);
-            await detached.CancelAsync();
-            if (upgraded)
-            {
-                await connection.DisposeAsync();
-            }
-        }
-    }
-
-    private static async Task PumpStdinAsync(Stream connection, ContainerHandle handle, bool closeOnEof, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var stdin = await handle.Stdin.WaitAsync(cancellationToken);
-            if (stdin is null)
-            {
-                return;
-            }
-            var buffer = new byte[16 * 1024];
-            int read;
-            while ((read = await connection.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                await stdin.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                await stdin.FlushAsync(cancellationToken);
-            }
-            if (closeOnEof)
-            {
-                stdin.Close();
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-            // Either side closed; nothing more to forward.
         }
     }
 

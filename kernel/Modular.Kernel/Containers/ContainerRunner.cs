@@ -291,11 +291,13 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         var exited = handle.NextExit;
         var stopSignal = Signals.Parse(signal ?? container.Config.StopSignal, Signals.Term);
         var timeout = timeoutSeconds ?? container.Config.StopTimeout ?? 10;
-        if (container.State.Status == ContainerStatus.Paused)
+        var paused = container.State.Status == ContainerStatus.Paused;
+        ProcessSyscalls.Signal(handle.Pid, paused ? Signals.Kill : stopSignal);
+        if (paused)
         {
-            stopSignal = Signals.Kill;
+            // A frozen process cannot act on any signal, not even die, until its cgroup is thawed.
+            await containers.Runtimes.Get(container.Runtime).ResumeAsync(container.Id, cancellationToken);
         }
-        ProcessSyscalls.Signal(handle.Pid, stopSignal);
         if (timeout < 0)
         {
             await exited.WaitAsync(cancellationToken);
@@ -310,6 +312,65 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         }
         containers.Publish(container, "stop");
         return true;
+    }
+
+    public async Task PauseAsync(string reference, CancellationToken cancellationToken)
+    {
+        var container = containers.Store.Get(reference);
+        var handle = containers.HandleOf(container);
+        await handle.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            if (container.State.Status == ContainerStatus.Paused)
+            {
+                throw DriverException.Conflict($"Container {container.Id} is already paused");
+            }
+            if (container.State.Status != ContainerStatus.Running)
+            {
+                throw DriverException.Conflict($"Container {container.Id} is not running");
+            }
+            await containers.Runtimes.Get(container.Runtime).PauseAsync(container.Id, cancellationToken);
+            containers.Transition(container, ContainerTransition.Pause);
+        }
+        finally
+        {
+            handle.Lock.Release();
+        }
+    }
+
+    public async Task UnpauseAsync(string reference, CancellationToken cancellationToken)
+    {
+        var container = containers.Store.Get(reference);
+        var handle = containers.HandleOf(container);
+        await handle.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            if (container.State.Status != ContainerStatus.Paused)
+            {
+                throw DriverException.Conflict($"Container {container.Id} is not paused");
+            }
+            await containers.Runtimes.Get(container.Runtime).ResumeAsync(container.Id, cancellationToken);
+            containers.Transition(container, ContainerTransition.Unpause);
+        }
+        finally
+        {
+            handle.Lock.Release();
+        }
+    }
+
+    /// <summary>
+    /// `docker top`: runs the host's ps with the caller's arguments (default -ef) and keeps the rows of the
+    /// container's processes, as dockerd does.
+    /// </summary>
+    public async Task<Modular.Api.Models.ContainerTopResponse> TopAsync(string reference, string? psArgs, CancellationToken cancellationToken)
+    {
+        var container = containers.Store.Get(reference);
+        if (!ContainerLifecycle.IsActive(container.State.Status))
+        {
+            throw DriverException.Conflict($"Container {container.Id} is not running");
+        }
+        var pids = (await containers.Runtimes.Get(container.Runtime).ProcessIdsAsync(container.Id, cancellationToken)).ToHashSet();
+        return await ProcessTable.ListAsync(psArgs is { Length: > 0 } ? psArgs : "-ef", pids, cancellationToken);
     }
 
     public Task KillAsync(string reference, string? signal)
@@ -333,6 +394,10 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         if (handle.Pid != 0 && ProcessSyscalls.Signal(handle.Pid, Signals.Kill))
         {
             containers.Publish(container, "kill", new Dictionary<string, string> { ["signal"] = Signals.Kill.ToString() });
+            if (container.State.Status == ContainerStatus.Paused)
+            {
+                await containers.Runtimes.Get(container.Runtime).ResumeAsync(container.Id, cancellationToken);
+            }
             await exited.WaitAsync(cancellationToken);
         }
     }

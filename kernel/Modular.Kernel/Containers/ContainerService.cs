@@ -51,6 +51,26 @@ public sealed class ContainerService
 
     public string StorageDriverName => Config.StorageDriver ?? "";
 
+    /// <summary>Raised after a container is removed, for the parts of the kernel that keep per-container state.</summary>
+    public event Action<Container>? Removed;
+
+    public void Rename(string reference, string newName)
+    {
+        var container = Store.Get(reference);
+        if (newName.Length == 0)
+        {
+            throw DriverException.InvalidArgument("Neither old nor new names may be empty");
+        }
+        var name = ContainerNames.Validate(newName);
+        var oldName = container.Name;
+        if (name == oldName)
+        {
+            throw DriverException.InvalidArgument("Renaming a container with the same name as its current name");
+        }
+        Store.Rename(container, name);
+        Publish(container, "rename", new Dictionary<string, string> { ["oldName"] = "/" + oldName });
+    }
+
     public ContainerHandle HandleOf(Container container) => _handles.GetOrAdd(container.Id, _ => new ContainerHandle());
 
     public ContainerCreateResponse Create(string? name, ContainerCreateRequest request)
@@ -176,6 +196,7 @@ public sealed class ContainerService
         Publish(container, "destroy");
         _handles.TryRemove(container.Id, out _);
         handle.MarkRemoved();
+        Removed?.Invoke(container);
         ReleaseUnusedImageLayers();
     }
 

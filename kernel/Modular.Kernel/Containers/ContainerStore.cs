@@ -82,6 +82,23 @@ public sealed class ContainerStore
         }
     }
 
+    /// <summary>Moves the container to a new name atomically with respect to other name reservations.</summary>
+    public void Rename(Container container, string newName)
+    {
+        lock (_names)
+        {
+            if (_idByName.TryGetValue(newName, out var owner))
+            {
+                throw DriverException.Conflict(
+                    $"Conflict. The container name \"/{newName}\" is already in use by container \"{owner}\". You have to remove (or rename) that container to be able to reuse that name.");
+            }
+            _idByName.Remove(container.Name);
+            _idByName[newName] = container.Id;
+            container.Name = newName;
+        }
+        Save(container);
+    }
+
     public bool NameTaken(string name)
     {
         lock (_names)

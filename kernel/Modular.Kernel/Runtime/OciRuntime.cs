@@ -53,6 +53,45 @@ public sealed class OciRuntime
 
     public Task StartAsync(string id, CancellationToken cancellationToken) => RunAsync(cancellationToken, "start", id);
 
+    /// <summary>
+    /// Starts an extra process in a running container (`runc exec --detach`): like <see cref="CreateAsync"/>, the
+    /// process inherits the returned pipes and, once the runtime exits, becomes the daemon's child.
+    /// </summary>
+    public async Task<CreatedContainer> ExecAsync(string id, string processFile, string pidFile, CancellationToken cancellationToken)
+    {
+        var logFile = Path.ChangeExtension(processFile, ".log");
+        var process = Process.Start(StartInfo(redirectStdio: true,
+            "--log", logFile, "--log-format", "json", "exec", "--detach", "--pid-file", pidFile, "--process", processFile, id))
+            ?? throw new DriverException(DriverErrorKind.Internal, $"could not start {_config.Path}");
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            var stderr = await process.StandardError.ReadToEndAsync(cancellationToken);
+            var reason = LastError(logFile) ?? stderr.Trim();
+            process.Dispose();
+            throw RuntimeError("exec", reason);
+        }
+        var pid = int.Parse((await File.ReadAllTextAsync(pidFile, cancellationToken)).Trim());
+        return new CreatedContainer(pid, process);
+    }
+
+    public Task PauseAsync(string id, CancellationToken cancellationToken) => RunAsync(cancellationToken, "pause", id);
+
+    public Task ResumeAsync(string id, CancellationToken cancellationToken) => RunAsync(cancellationToken, "resume", id);
+
+    /// <summary>The host pids of every process in the container.</summary>
+    public async Task<IReadOnlyList<int>> ProcessIdsAsync(string id, CancellationToken cancellationToken)
+    {
+        using var process = Process.Start(StartInfo(redirectStdio: false, "ps", "--format", "json", id))!;
+        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw RuntimeError("ps", (await process.StandardError.ReadToEndAsync(cancellationToken)).Trim());
+        }
+        return JsonSerializer.Deserialize<int[]>(output.Trim() is { Length: > 0 } json ? json : "[]") ?? [];
+    }
+
     /// <summary>Deletes the runtime's record (and cgroups) of a stopped container; a missing one is fine.</summary>
     public Task DeleteAsync(string id, CancellationToken cancellationToken) => RunAsync(cancellationToken, "delete", "--force", id);
 
@@ -132,7 +171,9 @@ public sealed class OciRuntime
             || reason.Contains("permission denied", StringComparison.Ordinal)
                 ? DriverErrorKind.InvalidArgument
                 : DriverErrorKind.Internal;
-        return new DriverException(kind, $"OCI runtime {operation} failed: {Name} {operation} failed: {reason}: unknown");
+        // runc's own exec errors already begin "exec failed:"; containerd adds nothing in that case either.
+        var detail = reason.StartsWith($"{operation} failed:", StringComparison.Ordinal) ? reason : $"{Name} {operation} failed: {reason}";
+        return new DriverException(kind, $"OCI runtime {operation} failed: {detail}: unknown");
     }
 
     private static string? LastError(string logFile)
@@ -164,7 +205,7 @@ public sealed class OciRuntime
 
     private static string StripPrefix(string message)
     {
-        foreach (var prefix in new[] { "runc create failed: ", "runc run failed: " })
+        foreach (var prefix in new[] { "runc create failed: ", "runc run failed: ", "runc exec failed: " })
         {
             if (message.StartsWith(prefix, StringComparison.Ordinal))
             {

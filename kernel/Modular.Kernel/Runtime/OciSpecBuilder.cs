@@ -46,19 +46,38 @@ public static class OciSpecBuilder
     private static readonly string[] ReadonlyPaths =
         ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
 
-    public static JsonObject Build(ContainerSpecInput input)
+    /// <summary>The spec's "process" object; also the whole of what `runc exec --process` takes.</summary>
+    public static JsonObject BuildProcess(ProcessSpec process)
     {
         var capabilities = new JsonArray(DefaultCapabilities.Select(c => (JsonNode)JsonValue.Create(c)!).ToArray());
         var user = new JsonObject
         {
-            ["uid"] = input.Process.User.Uid,
-            ["gid"] = input.Process.User.Gid,
+            ["uid"] = process.User.Uid,
+            ["gid"] = process.User.Gid,
         };
-        if (input.Process.User.AdditionalGids.Count > 0)
+        if (process.User.AdditionalGids.Count > 0)
         {
-            user["additionalGids"] = new JsonArray(input.Process.User.AdditionalGids.Select(g => (JsonNode)JsonValue.Create(g)).ToArray());
+            user["additionalGids"] = new JsonArray(process.User.AdditionalGids.Select(g => (JsonNode)JsonValue.Create(g)).ToArray());
         }
+        return new JsonObject
+        {
+            ["terminal"] = process.Terminal,
+            ["user"] = user,
+            ["args"] = Strings(process.Args),
+            ["env"] = Strings(process.Env),
+            ["cwd"] = process.Cwd,
+            ["capabilities"] = new JsonObject
+            {
+                ["bounding"] = capabilities.DeepClone(),
+                ["effective"] = capabilities.DeepClone(),
+                ["permitted"] = capabilities.DeepClone(),
+            },
+            ["noNewPrivileges"] = false,
+        };
+    }
 
+    public static JsonObject Build(ContainerSpecInput input)
+    {
         var namespaces = new JsonArray(
             Namespace("pid"), Namespace("ipc"), Namespace("uts"), Namespace("mount"));
         if (!input.HostNetwork)
@@ -69,21 +88,7 @@ public static class OciSpecBuilder
         return new JsonObject
         {
             ["ociVersion"] = "1.0.2",
-            ["process"] = new JsonObject
-            {
-                ["terminal"] = input.Process.Terminal,
-                ["user"] = user,
-                ["args"] = Strings(input.Process.Args),
-                ["env"] = Strings(input.Process.Env),
-                ["cwd"] = input.Process.Cwd,
-                ["capabilities"] = new JsonObject
-                {
-                    ["bounding"] = capabilities.DeepClone(),
-                    ["effective"] = capabilities.DeepClone(),
-                    ["permitted"] = capabilities.DeepClone(),
-                },
-                ["noNewPrivileges"] = false,
-            },
+            ["process"] = BuildProcess(input.Process),
             ["root"] = new JsonObject { ["path"] = input.RootfsPath, ["readonly"] = input.ReadonlyRootfs },
             ["hostname"] = input.Hostname,
             ["mounts"] = Mounts(input),

@@ -66,6 +66,12 @@ internal sealed class UnixSocketConnection : ConnectionContext
         Exception? error = null;
         try
         {
+            if (!await ReceiveFirstRequestAsync())
+            {
+                _ = Task.Run(WatchForPeerCloseAsync);
+                await _input.Writer.CompleteAsync();
+                return;
+            }
             while (true)
             {
                 var buffer = _input.Writer.GetMemory(8192);
@@ -127,6 +133,30 @@ internal sealed class UnixSocketConnection : ConnectionContext
         }
         await _output.Reader.CompleteAsync();
         Close();
+    }
+
+    /// <summary>Buffers the first request until <see cref="HijackRequestRewriter"/> can decide on it; false at EOF.</summary>
+    private async Task<bool> ReceiveFirstRequestAsync()
+    {
+        var buffered = new MemoryStream();
+        var chunk = new byte[8192];
+        while (true)
+        {
+            var received = await _socket.ReceiveAsync(chunk, SocketFlags.None);
+            if (received > 0)
+            {
+                buffered.Write(chunk, 0, received);
+            }
+            if (received == 0 || HijackRequestRewriter.CanDecide(buffered.GetBuffer().AsSpan(0, (int)buffered.Length)))
+            {
+                var bytes = HijackRequestRewriter.Rewrite(buffered.GetBuffer().AsSpan(0, (int)buffered.Length));
+                if (bytes.Length > 0)
+                {
+                    await _input.Writer.WriteAsync(bytes);
+                }
+                return received > 0;
+            }
+        }
     }
 
     // After the client's FIN we cannot tell a half-close from a full close by reading. On a unix socket the kernel
