@@ -98,11 +98,17 @@ public sealed class BtrfsStorageDriver : NaiveDiffStorageDriver, IStorageDriver
                 // Renamed away first so a concurrent Exists never sees a half-deleted layer.
                 Directory.Move(LayerPath(id), doomed);
             }
-            SubvolumeRemover.Delete(doomed);
-            _quotas.Forget(id);
-            lock (_graphLock)
+            try
             {
-                _parents.Remove(id);
+                SubvolumeRemover.Delete(doomed); // when it fails, the next start deletes what is left
+            }
+            finally
+            {
+                _quotas.Forget(id);
+                lock (_graphLock)
+                {
+                    _parents.Remove(id);
+                }
             }
         }
     }

@@ -45,7 +45,10 @@ internal sealed class LayerQuotas
             : null;
     }
 
-    /// <summary>Forgets layer <paramref name="id"/>'s limit; the qgroup goes with its subvolume.</summary>
+    /// <summary>
+    /// Forgets layer <paramref name="id"/>'s limit. The qgroup itself cannot be destroyed while btrfs still drops the
+    /// deleted subvolume in the background; the kernel deletes it when the drop ends (seen on Linux 6.18).
+    /// </summary>
     public void Forget(string id) => FileTree.RemoveAll(RecordPath(id));
 
     private void EnsureEnabled(string path)

@@ -62,6 +62,27 @@ public sealed class BtrfsQuotaTests(BtrfsLoopFilesystem filesystem) : IClassFixt
         WithMounted(driver, container, root => Assert.Throws<IOException>(() => WriteFile(Path.Join(root, "big"), 100)));
     }
 
+    /// <summary>Removing a limited layer leaves no stale qgroup once btrfs has dropped the subvolume.</summary>
+    [Fact]
+    public void RemovingALimitedLayerLeavesNoQgroupBehind()
+    {
+        var driver = NewDriver();
+        var container = NewId();
+        driver.CreateReadWrite(container, null, new Dictionary<string, string> { ["size"] = "64M" });
+        var subvolumeId = WithMounted(driver, container, root =>
+            BtrfsLoopFilesystem.Run("btrfs", "subvolume", "show", root).Split('\n')
+                .Select(line => line.Trim())
+                .Single(line => line.StartsWith("Subvolume ID:", StringComparison.Ordinal))["Subvolume ID:".Length..].Trim());
+        Assert.Contains($"0/{subvolumeId} ", BtrfsLoopFilesystem.Run("btrfs", "qgroup", "show", filesystem.MountPoint));
+
+        driver.Remove(container);
+        // A commit wakes the cleaner thread, which would otherwise drop the subvolume up to 30 s later.
+        BtrfsLoopFilesystem.Run("btrfs", "filesystem", "sync", filesystem.MountPoint);
+        BtrfsLoopFilesystem.Run("btrfs", "subvolume", "sync", filesystem.MountPoint, subvolumeId);
+
+        Assert.DoesNotContain($"0/{subvolumeId} ", BtrfsLoopFilesystem.Run("btrfs", "qgroup", "show", filesystem.MountPoint));
+    }
+
     [Fact]
     public void MinSpaceRefusesSmallerSizesAndAllowsLargerOnes()
     {
