@@ -113,7 +113,7 @@ public sealed class ContainerService
         host.LogConfig = new LogConfig { Type = logDriverName, Config = logOptions };
 
         var storage = Drivers.Storage(StorageDriverName);
-        storage.CreateReadWrite(id, image.TopLayerCacheId);
+        storage.CreateReadWrite(id, image.TopLayerCacheId, host.StorageOpt ?? new Dictionary<string, string>());
         var container = new Container
         {
             Id = id,
