@@ -77,7 +77,8 @@ build() {
   local staging="$repo/artifacts/bin.staging"
   rm -rf "$staging"
   mkdir -p "$staging/plugins"
-  trap 'rm -rf "$staging"' EXIT
+  # The staging path is expanded now: the EXIT trap runs after this function's locals are gone.
+  trap "rm -rf '$staging'" EXIT
 
   log "publishing modulard"
   publish kernel/Modular.Daemon -o "$staging"

@@ -371,10 +371,19 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver, IStorageDriv
         }
     }
 
-    private static List<string> ReadLowers(LayerPaths paths) =>
-        File.Exists(paths.LowerFile)
-            ? File.ReadAllText(paths.LowerFile).Trim().Split(':', StringSplitOptions.RemoveEmptyEntries).ToList()
-            : [];
+    // A sibling layer may be removed (its folder moved away) by another thread at any moment while layers are
+    // scanned, so a lower file that vanishes between listing and reading counts as absent.
+    private static List<string> ReadLowers(LayerPaths paths)
+    {
+        try
+        {
+            return File.ReadAllText(paths.LowerFile).Trim().Split(':', StringSplitOptions.RemoveEmptyEntries).ToList();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return [];
+        }
+    }
 
     private string ResolveShortLink(string lower)
     {
