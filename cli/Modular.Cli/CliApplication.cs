@@ -57,6 +57,9 @@ internal static class CliApplication
                      ImageCommands.BuildImages(), ImageCommands.BuildImport(), ImageCommands.BuildLoad(),
                      ImageCommands.BuildTag(), ImageCommands.BuildRmi(),
                      NetworkCommands.Build(), SystemCommands.BuildVersion(), SystemCommands.BuildInfo(),
+                     ExecCommand.Build(), ContainerOperationCommands.BuildPause(), ContainerOperationCommands.BuildUnpause(),
+                     TopCommand.Build(), ContainerOperationCommands.BuildRename(), ContainerOperationCommands.BuildDiff(),
+                     ContainerOperationCommands.BuildPort(), EventsCommand.Build(), DiskUsageCommand.BuildSystem(),
                  })
             root.Subcommands.Add(command);
         return root;
@@ -116,6 +119,17 @@ internal static class CliApplication
         ["network ls"] = "[OPTIONS]",
         ["version"] = "[OPTIONS]",
         ["info"] = "[OPTIONS]",
+        ["exec"] = "[OPTIONS] CONTAINER COMMAND [ARG...]",
+        ["pause"] = "CONTAINER [CONTAINER...]",
+        ["unpause"] = "CONTAINER [CONTAINER...]",
+        ["top"] = "CONTAINER [ps OPTIONS]",
+        ["rename"] = "CONTAINER NEW_NAME",
+        ["diff"] = "CONTAINER",
+        ["port"] = "CONTAINER [PRIVATE_PORT[/PROTO]]",
+        ["events"] = "[OPTIONS]",
+        ["system events"] = "[OPTIONS]",
+        ["system df"] = "[OPTIONS]",
+        ["system info"] = "[OPTIONS]",
     };
 
     private static string CommandPath(ParseResult result)

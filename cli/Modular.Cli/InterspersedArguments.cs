@@ -3,14 +3,14 @@ using System.CommandLine;
 namespace Modular.Cli;
 
 /// <summary>
-/// Two docker parsing rules System.CommandLine lacks. (1) run/create stop reading their own flags at the first
+/// Two docker parsing rules System.CommandLine lacks. (1) run/create/exec/top stop reading their own flags at the first
 /// positional (flags.SetInterspersed(false)), so in <c>run busybox ls -la</c> the <c>-la</c> belongs to ls: a
 /// <c>--</c> is inserted right after the image. (2) An unknown flag is an error ("unknown flag: --x"), never a
 /// positional value.
 /// </summary>
 internal static class InterspersedArguments
 {
-    private static readonly HashSet<string> StopAtFirstPositional = ["run", "create"];
+    private static readonly HashSet<string> StopAtFirstPositional = ["run", "create", "exec", "top"];
 
     public sealed record Prepared(string[] Arguments, string? Error, string CommandPath);
 

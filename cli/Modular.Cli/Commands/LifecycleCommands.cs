@@ -76,7 +76,7 @@ internal static class LifecycleCommands
         return command;
     }
 
-    private static Command ForEach(Command command, Func<CliContext, ParseResult, string, CancellationToken, Task> action)
+    internal static Command ForEach(Command command, Func<CliContext, ParseResult, string, CancellationToken, Task> action)
     {
         var containers = new Argument<string[]>("CONTAINER") { Arity = ArgumentArity.OneOrMore };
         command.Arguments.Add(containers);

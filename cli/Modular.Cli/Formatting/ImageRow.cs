@@ -104,8 +104,8 @@ internal sealed class ImageRow(ImageSummary image, string repository, string tag
     public string CreatedSince => image.Created <= 0 ? "N/A" : HumanUnits.Ago(DateTimeOffset.FromUnixTimeSeconds(image.Created), now);
     public string CreatedAt => GoFormat.TimeString(DateTimeOffset.FromUnixTimeSeconds(image.Created));
     public string Size => HumanUnits.Size(image.Size);
-    public string SharedSize => image.SharedSize == -1 ? "N/A" : HumanUnits.Size(image.SharedSize);
-    public string UniqueSize => image.SharedSize == -1 ? "N/A" : HumanUnits.Size(image.Size - image.SharedSize);
+    public string SharedSize => image.SharedSize == -1 ? "N/A" : HumanUnits.Size(image.SharedSize, 4);
+    public string UniqueSize => image.SharedSize == -1 || image.Size == -1 ? "N/A" : HumanUnits.Size(image.Size - image.SharedSize, 4);
     public string Containers => image.Containers == -1 ? "N/A" : image.Containers.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public bool TryGetField(string name, IReadOnlyList<object?> arguments, out object? value)
