@@ -118,10 +118,14 @@ public static class ContainerEndpoints
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         });
 
-        // The docker CLI resizes only TTY containers; without TTY support yet there is nothing to resize.
-        app.MapPost("/containers/{id}/resize", (string id, ContainerService containers) =>
+        app.MapPost("/containers/{id}/resize", (HttpContext context, string id, ContainerService containers) =>
         {
-            containers.Store.Get(id);
+            var container = containers.Store.Get(id);
+            if (!ContainerLifecycle.IsActive(container.State.Status))
+            {
+                throw DriverException.Conflict($"Container {container.Id} is not running");
+            }
+            containers.HandleOf(container).Terminal?.Resize((ushort)(Query.Int(context, "h") ?? 0), (ushort)(Query.Int(context, "w") ?? 0));
             return Results.Ok();
         });
     }

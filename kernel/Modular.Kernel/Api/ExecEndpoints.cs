@@ -84,13 +84,14 @@ public static class ExecEndpoints
             return HttpJson.WriteAsync(context, 200, inspect, ApiJson.Default.ExecInspect);
         });
 
-        app.MapPost("/exec/{id}/resize", (string id, ExecService execs) =>
+        app.MapPost("/exec/{id}/resize", (HttpContext context, string id, ExecService execs) =>
         {
             var exec = execs.Get(id);
             if (!exec.Config.Tty)
             {
                 throw DriverException.InvalidArgument($"exec {id} has no TTY: there is nothing to resize");
             }
+            exec.Terminal?.Resize((ushort)(Query.Int(context, "h") ?? 0), (ushort)(Query.Int(context, "w") ?? 0));
             return Results.Ok();
         });
     }

@@ -31,6 +31,9 @@ public sealed class ContainerHandle
     /// <summary>Completes when the OCI runtime has forgotten the previous run, so the container can be created again.</summary>
     public Task RuntimeReleased { get; set; } = Task.CompletedTask;
 
+    /// <summary>The pseudo-terminal of the current run of a TTY container, for resizes; null otherwise.</summary>
+    public Runtime.Terminal? Terminal { get; set; }
+
     /// <summary>The process of the current run, for signals.</summary>
     public int Pid { get; set; }
 

@@ -55,13 +55,14 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         var bundle = BundleOf(container);
         var rootfs = storage.Get(container.LayerId);
         CreatedContainer? created = null;
+        Terminal? terminal = null;
         try
         {
             var spec = BuildSpec(container, rootfs);
             Directory.CreateDirectory(bundle);
             Persistence.AtomicFile.WriteAllBytes(Path.Combine(bundle, "config.json"),
                 JsonSerializer.SerializeToUtf8Bytes(spec, new JsonSerializerOptions { WriteIndented = false }));
-            created = await CreateInRuntimeAsync(runtime, container, bundle, cancellationToken);
+            (created, terminal) = await CreateInRuntimeAsync(runtime, container, bundle, cancellationToken);
         }
         catch (Exception e)
         {
@@ -73,8 +74,17 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         var logging = containers.Drivers.Logging(container.LogDriver);
         var sink = logging.CreateSink(LogContextOf(container));
         var hub = handle.Hub;
-        var copier = OutputCopier.CopyAsync(created.Stdout, created.Stderr, sink, hub);
-        if (!container.Config.OpenStdin)
+        // With a TTY the container's stdout and stderr are both the terminal, as in Docker: one stream, no stderr.
+        var copier = terminal is null
+            ? OutputCopier.CopyAsync(created.Stdout, created.Stderr, sink, hub)
+            : OutputCopier.CopyAsync(terminal.Stream, Stream.Null, sink, hub);
+        if (terminal is not null && container.HostConfig.ConsoleSize is [var height, var width])
+        {
+            terminal.Resize((ushort)height, (ushort)width);
+        }
+        handle.Terminal = terminal;
+        var stdin = terminal?.Stream ?? created.Stdin;
+        if (!container.Config.OpenStdin || terminal is not null)
         {
             created.Stdin.Close();
         }
@@ -101,10 +111,10 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         container.State.ExitCode = 0;
         container.State.Error = "";
         handle.Pid = created.Pid;
-        handle.BeginRun(container.Config.OpenStdin ? created.Stdin : null);
+        handle.BeginRun(container.Config.OpenStdin ? stdin : null);
         containers.Transition(container, ContainerTransition.Start);
 
-        var monitor = new Thread(() => MonitorExit(container, handle, created, copier, sink))
+        var monitor = new Thread(() => MonitorExit(container, handle, created, terminal, copier, sink))
         {
             IsBackground = true,
             Name = $"exit-{container.ShortId}",
@@ -112,17 +122,20 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         monitor.Start();
     }
 
-    private static async Task<CreatedContainer> CreateInRuntimeAsync(OciRuntime runtime, Container container, string bundle, CancellationToken cancellationToken)
+    private static async Task<(CreatedContainer Created, Terminal? Terminal)> CreateInRuntimeAsync(
+        OciRuntime runtime, Container container, string bundle, CancellationToken cancellationToken)
     {
         try
         {
-            return await runtime.CreateAsync(container.Id, bundle, cancellationToken);
+            return await TerminalCapture.RunAsync(container.Config.Tty,
+                socket => runtime.CreateAsync(container.Id, bundle, socket, cancellationToken), cancellationToken);
         }
         catch (DriverException e) when (e.Message.Contains("exists", StringComparison.Ordinal))
         {
             // State left by a run whose clean-up failed: clear it and try once more.
             await runtime.DeleteAsync(container.Id, cancellationToken);
-            return await runtime.CreateAsync(container.Id, bundle, cancellationToken);
+            return await TerminalCapture.RunAsync(container.Config.Tty,
+                socket => runtime.CreateAsync(container.Id, bundle, socket, cancellationToken), cancellationToken);
         }
     }
 
@@ -194,12 +207,14 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         }
     }
 
-    private void MonitorExit(Container container, ContainerHandle handle, CreatedContainer created, Task copier, ILogSink sink)
+    private void MonitorExit(Container container, ContainerHandle handle, CreatedContainer created, Terminal? terminal, Task copier, ILogSink sink)
     {
         var exitCode = ProcessSyscalls.WaitForExit(created.Pid);
         Task.WhenAny(copier, Task.Delay(DrainTimeout)).GetAwaiter().GetResult();
         sink.Dispose();
         created.Dispose();
+        terminal?.Dispose();
+        handle.Terminal = null;
 
         // The runtime's record is deleted after the exit is reported, off the path of `docker run --rm`; the next
         // start of this container waits for it.

@@ -18,6 +18,9 @@ public sealed class ExecInstance(string id, Container container, ExecConfig conf
     public int Pid { get; set; }
     public int? ExitCode { get; set; }
 
+    /// <summary>The exec's pseudo-terminal while it runs with a TTY, for resizes.</summary>
+    public Runtime.Terminal? Terminal { get; set; }
+
     public Task<Stream?> Stdin => _stdin.Task;
     public Task<int> Exited => _exited.Task;
 

@@ -34,10 +34,6 @@ public sealed class ExecService
         {
             throw DriverException.InvalidArgument("No exec command specified");
         }
-        if (config.Tty)
-        {
-            throw DriverException.InvalidArgument("this version of Modular does not support a TTY (-t) for exec yet");
-        }
         if (config.Privileged)
         {
             throw DriverException.InvalidArgument("this version of Modular does not support privileged exec (--privileged) yet");
@@ -91,14 +87,15 @@ public sealed class ExecService
                 var env = ContainerFactory.MergeEnv(container.Config.Env ?? [], exec.Config.Env ?? []);
                 var cwd = exec.Config.WorkingDir.Length > 0 ? exec.Config.WorkingDir
                     : container.Config.WorkingDir.Length > 0 ? container.Config.WorkingDir : "/";
-                var process = OciSpecBuilder.BuildProcess(new ProcessSpec(exec.Config.Cmd!, env, cwd, user, Terminal: false));
+                var process = OciSpecBuilder.BuildProcess(new ProcessSpec(exec.Config.Cmd!, env, cwd, user, Terminal: exec.Config.Tty));
                 Persistence.AtomicFile.WriteAllBytes(processFile, JsonSerializer.SerializeToUtf8Bytes(process));
             }
             finally
             {
                 storage.Put(container.LayerId);
             }
-            created = await runtime.ExecAsync(container.Id, processFile, pidFile, cancellationToken);
+            (created, exec.Terminal) = await TerminalCapture.RunAsync(exec.Config.Tty,
+                socket => runtime.ExecAsync(container.Id, processFile, pidFile, socket, cancellationToken), cancellationToken);
         }
         catch (Exception e)
         {
@@ -110,12 +107,19 @@ public sealed class ExecService
 
         exec.Running = true;
         exec.Pid = created.Pid;
-        var copier = OutputCopier.CopyAsync(created.Stdout, created.Stderr, DiscardSink.Instance, exec.Hub);
-        if (!exec.Config.AttachStdin)
+        var terminal = exec.Terminal;
+        var copier = terminal is null
+            ? OutputCopier.CopyAsync(created.Stdout, created.Stderr, DiscardSink.Instance, exec.Hub)
+            : OutputCopier.CopyAsync(terminal.Stream, Stream.Null, DiscardSink.Instance, exec.Hub);
+        if (terminal is not null && exec.Config.ConsoleSize is [var height, var width])
+        {
+            terminal.Resize((ushort)height, (ushort)width);
+        }
+        if (!exec.Config.AttachStdin || terminal is not null)
         {
             created.Stdin.Close();
         }
-        exec.Began(exec.Config.AttachStdin ? created.Stdin : null);
+        exec.Began(exec.Config.AttachStdin ? terminal?.Stream ?? created.Stdin : null);
         containers.Publish(container, $"exec_start: {string.Join(' ', exec.Config.Cmd!)}", new Dictionary<string, string> { ["execID"] = exec.Id });
 
         var monitor = new Thread(() =>
@@ -123,6 +127,7 @@ public sealed class ExecService
             var exitCode = ProcessSyscalls.WaitForExit(created.Pid);
             Task.WhenAny(copier, Task.Delay(TimeSpan.FromSeconds(5))).GetAwaiter().GetResult();
             created.Dispose();
+            terminal?.Dispose();
             TryDelete(processFile);
             TryDelete(pidFile);
             TryDelete(Path.ChangeExtension(processFile, ".log"));

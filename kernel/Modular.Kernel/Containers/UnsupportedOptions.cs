@@ -21,7 +21,6 @@ public static class UnsupportedOptions
             }
         }
 
-        Check(request.Tty, "a TTY (-t)");
         Check(host.Binds is { Count: > 0 } || host.Mounts is { Count: > 0 } || host.VolumesFrom is { Count: > 0 }, "volumes and bind mounts (-v, --mount, --volumes-from)");
         Check(host.Tmpfs is { Count: > 0 }, "tmpfs mounts (--tmpfs)");
         Check(host.PortBindings is { Count: > 0 } && host.PortBindings.Values.Any(b => b is { Count: > 0 }) || host.PublishAllPorts, "published ports (-p, -P)");

@@ -30,14 +30,14 @@ public sealed class OciRuntime
     /// Creates the container from the bundle. Its init inherits the returned process's stdio pipes and waits for
     /// <see cref="StartAsync"/>; errors the runtime reports (e.g. an executable not found) are thrown with its words.
     /// </summary>
-    public async Task<CreatedContainer> CreateAsync(string id, string bundle, CancellationToken cancellationToken)
+    public async Task<CreatedContainer> CreateAsync(string id, string bundle, string? consoleSocket, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(_stateRoot);
         var pidFile = Path.Combine(bundle, "init.pid");
         var logFile = Path.Combine(bundle, "runtime.log");
         File.Delete(logFile);
         var process = Process.Start(StartInfo(redirectStdio: true,
-            "--log", logFile, "--log-format", "json", "create", "--bundle", bundle, "--pid-file", pidFile, id))
+            ["--log", logFile, "--log-format", "json", "create", "--bundle", bundle, "--pid-file", pidFile, .. ConsoleArguments(consoleSocket), id]))
             ?? throw new DriverException(DriverErrorKind.Internal, $"could not start {_config.Path}");
         await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0)
@@ -57,11 +57,11 @@ public sealed class OciRuntime
     /// Starts an extra process in a running container (`runc exec --detach`): like <see cref="CreateAsync"/>, the
     /// process inherits the returned pipes and, once the runtime exits, becomes the daemon's child.
     /// </summary>
-    public async Task<CreatedContainer> ExecAsync(string id, string processFile, string pidFile, CancellationToken cancellationToken)
+    public async Task<CreatedContainer> ExecAsync(string id, string processFile, string pidFile, string? consoleSocket, CancellationToken cancellationToken)
     {
         var logFile = Path.ChangeExtension(processFile, ".log");
         var process = Process.Start(StartInfo(redirectStdio: true,
-            "--log", logFile, "--log-format", "json", "exec", "--detach", "--pid-file", pidFile, "--process", processFile, id))
+            ["--log", logFile, "--log-format", "json", "exec", "--detach", "--pid-file", pidFile, "--process", processFile, .. ConsoleArguments(consoleSocket), id]))
             ?? throw new DriverException(DriverErrorKind.Internal, $"could not start {_config.Path}");
         await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0)
@@ -139,6 +139,8 @@ public sealed class OciRuntime
             throw RuntimeError(args[0], (await stderr).Trim());
         }
     }
+
+    private static string[] ConsoleArguments(string? consoleSocket) => consoleSocket is null ? [] : ["--console-socket", consoleSocket];
 
     private ProcessStartInfo StartInfo(bool redirectStdio, params string[] args)
     {
