@@ -1,12 +1,11 @@
 using System.Formats.Tar;
-using System.Text;
 using Modular.Sdk.Syscalls;
 
 namespace Modular.Sdk.Storage;
 
 /// <summary>
 /// Extracts an uncompressed layer tar onto a directory, keeping ownership, modes (setuid, setgid and sticky included),
-/// modification times, PAX xattrs (<c>SCHILY.xattr.*</c>), hard links, symlinks, devices and FIFOs, and turning OCI
+/// modification times, PAX xattrs (<c>SCHILY.xattr.*</c>, values byte for byte, binary ones included), hard links, symlinks, devices and FIFOs, and turning OCI
 /// whiteouts into deletions or overlayfs whiteouts (see <see cref="WhiteoutMode"/>).
 /// <para>Nothing is ever written outside the root: an entry with an absolute name, a name or hard link target that climbs
 /// above the root, or a parent symlink that leads out of it is refused with <see cref="DriverErrorKind.InvalidArgument"/>.
@@ -14,7 +13,6 @@ namespace Modular.Sdk.Storage;
 /// </summary>
 public static class LayerArchive
 {
-    private const string XattrPaxPrefix = "SCHILY.xattr.";
     private const int SparseBlockSize = 64 * 1024;
 
     /// <summary>Applies the tar read from <paramref name="tar"/> onto <paramref name="root"/>, which must exist.</summary>
@@ -22,7 +20,9 @@ public static class LayerArchive
     public static long Apply(Stream tar, string root, WhiteoutMode mode)
     {
         var extraction = new Extraction(Path.GetFullPath(root), mode);
-        using var reader = new TarReader(tar, leaveOpen: true);
+        // TarReader reads PAX values as text; the stream in between hands it xattrs in a form that survives that.
+        using var archive = new PaxXattrReadStream(tar);
+        using var reader = new TarReader(archive, leaveOpen: true);
         try
         {
             while (reader.GetNextEntry() is { } entry)
@@ -174,18 +174,17 @@ public static class LayerArchive
             }
             if (entry is PaxTarEntry pax)
             {
-                foreach (var (key, value) in pax.ExtendedAttributes)
+                foreach (var (key, text) in pax.ExtendedAttributes)
                 {
-                    if (!key.StartsWith(XattrPaxPrefix, StringComparison.Ordinal))
+                    if (!BinaryXattrRecords.TryDecode(key, text, out var xattr, out var value))
                     {
                         continue;
                     }
-                    var xattr = key[XattrPaxPrefix.Length..];
                     if (mode == WhiteoutMode.OverlayNative && xattr.StartsWith(Whiteouts.OverlayXattrPrefix, StringComparison.Ordinal))
                     {
                         continue; // a layer must not steer overlayfs (redirects, metacopy) behind the driver's back
                     }
-                    LinuxSyscalls.SetXattr(path, xattr, Encoding.UTF8.GetBytes(value));
+                    SetXattr(entry, path, xattr, value);
                 }
             }
             var time = UnixTime.From(entry.ModificationTime);
@@ -196,6 +195,21 @@ public static class LayerArchive
             else
             {
                 LinuxSyscalls.SetTimes(path, time, time);
+            }
+        }
+
+        // The kernel's refusal keeps its kind (EINVAL: InvalidArgument, EOPNOTSUPP: NotSupported); the message names the
+        // layer entry and attribute, which the host path of the failed call alone does not tell the user.
+        private static void SetXattr(TarEntry entry, string path, string xattr, byte[] value)
+        {
+            try
+            {
+                LinuxSyscalls.SetXattr(path, xattr, value);
+            }
+            catch (SyscallException e)
+            {
+                throw new DriverException(e.Kind,
+                    $"layer entry \"{entry.Name}\": cannot set xattr {xattr} ({value.Length} bytes): {e.Message}", e);
             }
         }
 

@@ -1,5 +1,4 @@
 using System.Formats.Tar;
-using System.Text;
 using Modular.Sdk.Syscalls;
 
 namespace Modular.Sdk.Storage;
@@ -8,18 +7,20 @@ namespace Modular.Sdk.Storage;
 /// Writes filesystem nodes into a layer tar in OCI form: PAX headers with ownership, full mode, nanosecond-free
 /// modification time, xattrs as <c>SCHILY.xattr.*</c>, and a hard link entry for every later path of an inode already
 /// written. Whiteouts are written as empty <c>.wh.NAME</c> files.
+/// <para>xattr values are written as their raw bytes, binary ones included; TarWriter only takes text, so it writes them
+/// in an intermediate form that a stream between it and the output turns into raw bytes (see <see cref="BinaryXattrRecords"/>).</para>
 /// </summary>
 public sealed class LayerTarWriter : IDisposable
 {
-    private const string XattrPaxPrefix = "SCHILY.xattr.";
-
+    private readonly PaxXattrWriteStream _archive;
     private readonly TarWriter _writer;
     private readonly Dictionary<(ulong Device, ulong Inode), string> _writtenInodes = new();
 
     /// <summary>Starts a tar on <paramref name="output"/>, which is left open on dispose.</summary>
     public LayerTarWriter(Stream output)
     {
-        _writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
+        _archive = new PaxXattrWriteStream(output);
+        _writer = new TarWriter(_archive, TarEntryFormat.Pax, leaveOpen: true);
     }
 
     /// <summary>
@@ -86,7 +87,11 @@ public sealed class LayerTarWriter : IDisposable
         AddEmptyFile(relativeDirectory.TrimEnd('/') + "/" + Whiteouts.OpaqueMarker, modificationTime);
 
     /// <summary>Writes the tar's end blocks.</summary>
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _archive.Dispose();
+    }
 
     private void AddEmptyFile(string name, DateTimeOffset modificationTime)
     {
@@ -107,7 +112,7 @@ public sealed class LayerTarWriter : IDisposable
         {
             if (!xattr.StartsWith(Whiteouts.OverlayXattrPrefix, StringComparison.Ordinal))
             {
-                attributes[XattrPaxPrefix + xattr] = Encoding.UTF8.GetString(value);
+                attributes[BinaryXattrRecords.DotNetKey(xattr)] = BinaryXattrRecords.DotNetValue(value);
             }
         }
         var entry = new PaxTarEntry(type, name, attributes)
