@@ -91,6 +91,7 @@ public static class ModularEngine
 
         var app = builder.Build();
         app.UseMiddleware<ApiMiddleware>();
+        app.UseWebSockets();
         app.UseRouting();
         SystemEndpoints.Map(app);
         ContainerEndpoints.Map(app);
@@ -101,6 +102,9 @@ public static class ModularEngine
         DiskUsageEndpoints.Map(app);
         ExecEndpoints.Map(app);
         ContainerOperationEndpoints.Map(app);
+        WebSocketAttachEndpoint.Map(app);
+        ArchiveEndpoints.Map(app);
+        StatsEndpoints.Map(app);
         return app;
     }
 

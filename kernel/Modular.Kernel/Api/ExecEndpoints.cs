@@ -6,6 +6,7 @@ using Modular.Api.Json;
 using Modular.Api.Models;
 using Modular.Api.Streams;
 using Modular.Kernel.Containers;
+using Modular.Kernel.Streams;
 using Modular.Sdk;
 
 namespace Modular.Kernel.Api;
@@ -52,7 +53,8 @@ public static class ExecEndpoints
             }
             if (exec.Config.AttachStdin)
             {
-                session.ForwardStdin(exec.Stdin, closeOnEof: true);
+                session.ForwardStdin(exec.Stdin, closeOnEof: true, DetachKeys.Parse(exec.Config.DetachKeys),
+                    () => { });
             }
             await session.PumpOutputAsync(output);
         });

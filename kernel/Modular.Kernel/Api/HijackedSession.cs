@@ -51,8 +51,11 @@ public sealed class HijackedSession : IAsyncDisposable
             CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted));
     }
 
-    /// <summary>Forwards the client's bytes to the process's stdin once it exists; closes it at the client's EOF when asked.</summary>
-    public void ForwardStdin(Task<Stream?> stdin, bool closeOnEof)
+    /// <summary>
+    /// Forwards the client's bytes to the process's stdin once it exists; closes it at the client's EOF when asked.
+    /// Typing the detach keys ends the session and leaves the process running; <paramref name="detached"/> is called then.
+    /// </summary>
+    public void ForwardStdin(Task<Stream?> stdin, bool closeOnEof, DetachKeys detachKeys, Action detached)
     {
         if (!_upgraded)
         {
@@ -67,12 +70,23 @@ public sealed class HijackedSession : IAsyncDisposable
                 {
                     return;
                 }
+                var matcher = detachKeys.NewMatcher();
                 var buffer = new byte[16 * 1024];
                 int read;
                 while ((read = await Connection.ReadAsync(buffer, _stop.Token)) > 0)
                 {
-                    await target.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
-                    await target.FlushAsync(_stop.Token);
+                    var (forward, detach) = matcher.Feed(buffer.AsSpan(0, read));
+                    if (forward.Length > 0)
+                    {
+                        await target.WriteAsync(forward, _stop.Token);
+                        await target.FlushAsync(_stop.Token);
+                    }
+                    if (detach)
+                    {
+                        detached();
+                        await _stop.CancelAsync();
+                        return;
+                    }
                 }
                 if (closeOnEof)
                 {

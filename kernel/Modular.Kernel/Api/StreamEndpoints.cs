@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Modular.Api.Streams;
 using Modular.Kernel.Containers;
+using Modular.Kernel.Streams;
 using Modular.Sdk;
 using Modular.Sdk.Logging;
 
@@ -37,7 +38,8 @@ public static class StreamEndpoints
         await using var session = await HijackedSession.OpenAsync(context, container.Config.Tty);
         if (wantStdin && container.Config.OpenStdin)
         {
-            session.ForwardStdin(handle.Stdin, container.Config.StdinOnce);
+            session.ForwardStdin(handle.Stdin, container.Config.StdinOnce, DetachKeys.Parse(Query.String(context, "detachKeys")),
+                () => containers.Publish(container, "detach"));
         }
         try
         {
