@@ -72,6 +72,15 @@ internal static class CliApplication
         var commandPath = CommandPath(result);
         var message = result.Errors[0].Message;
         const string unrecognized = "Unrecognized command or argument '";
+        const string missing = "Required argument missing";
+        var command = result.CommandResult.Command;
+        if (commandPath.Length > 0 && command.Arguments.Count > 0
+            && (message.StartsWith(missing, StringComparison.Ordinal)
+                || (message.StartsWith(unrecognized, StringComparison.Ordinal) && !message[unrecognized.Length..].StartsWith('-'))))
+            return ReportArgumentCount(command, commandPath);
+        if (commandPath.Length > 0 && command.Arguments.Count == 0 && command.Subcommands.Count == 0
+            && message.StartsWith(unrecognized, StringComparison.Ordinal) && !message[unrecognized.Length..].StartsWith('-'))
+            return ReportArgumentCount(command, commandPath);
         if (message.StartsWith(unrecognized, StringComparison.Ordinal))
         {
             var token = message[unrecognized.Length..].TrimEnd('.', '\'');
@@ -95,6 +104,31 @@ internal static class CliApplication
         }
         Console.Error.WriteLine(help);
         return commandPath.Length == 0 ? 1 : CliErrors.DaemonError;
+    }
+
+    /// <summary>cobra's argument-count validators (NoArgs, ExactArgs, RequiresMinArgs, RequiresMaxArgs, RequiresRangeArgs): their wording, the
+    /// usage line, and status 1.</summary>
+    private static int ReportArgumentCount(Command command, string commandPath)
+    {
+        var minimum = command.Arguments.Sum(a => a.Arity.MinimumNumberOfValues);
+        var maximum = command.Arguments.Sum(a => (long)a.Arity.MaximumNumberOfValues);
+        var unbounded = maximum >= ArgumentArity.OneOrMore.MaximumNumberOfValues;
+        static string Count(long n) => n == 1 ? "1 argument" : $"{n} arguments";
+        var problem = command.Arguments.Count == 0 ? "accepts no arguments"
+            : unbounded ? "requires at least " + Count(minimum)
+            : minimum == maximum ? "requires " + Count(minimum)
+            : minimum == 0 ? "requires at most " + Count(maximum)
+            : $"requires at least {minimum} and at most {Count(maximum)}";
+
+        Console.Error.WriteLine($"modular: 'modular {commandPath}' {problem}");
+        Console.Error.WriteLine();
+        if (Usage.TryGetValue(commandPath, out var usage))
+        {
+            Console.Error.WriteLine($"Usage:  modular {commandPath} {usage}");
+            Console.Error.WriteLine();
+        }
+        Console.Error.WriteLine($"{(unbounded ? "See" : "Run")} 'modular {commandPath} --help' for more information");
+        return 1;
     }
 
     /// <summary>docker's usage lines, printed between a flag error and the help hint.</summary>

@@ -57,7 +57,7 @@ internal sealed class EventRow(EventMessage message) : ITemplateObject
             "From" => message.From ?? "",
             "Type" => message.Type,
             "Action" => message.Action,
-            "Actor" => ActorJson(),
+            "Actor" => new ActorRow(message.Actor),
             "Scope" => message.Scope,
             "Time" => message.Time,
             "TimeNano" => message.TimeNano,
@@ -66,13 +66,10 @@ internal sealed class EventRow(EventMessage message) : ITemplateObject
         return value is not NoValue;
     }
 
-    private JsonObject ActorJson()
-    {
-        var attributes = new JsonObject();
-        foreach (var (key, text) in message.Actor.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
-            attributes[key] = text;
-        return new JsonObject { ["ID"] = message.Actor.ID, ["Attributes"] = attributes };
-    }
+    /// <summary>Go prints every field of events.Message, empty ones included, in declaration order.</summary>
+    public IEnumerable<object?> StructValues() =>
+        [message.Status ?? "", message.Id ?? "", message.From ?? "", message.Type, message.Action, new ActorRow(message.Actor),
+         message.Scope, message.Time, message.TimeNano];
 
     /// <summary>Go's encoding of events.Message: the legacy status/id/from only when set, then the current fields.</summary>
     public JsonObject ToJson()
@@ -86,10 +83,35 @@ internal sealed class EventRow(EventMessage message) : ITemplateObject
             json["from"] = message.From;
         json["Type"] = message.Type;
         json["Action"] = message.Action;
-        json["Actor"] = ActorJson();
+        json["Actor"] = new ActorRow(message.Actor).ToJson();
         json["scope"] = message.Scope;
         json["time"] = message.Time;
         json["timeNano"] = message.TimeNano;
         return json;
     }
+}
+
+/// <summary>events.Actor: the object's id and its attributes (a map, so printed and encoded in key order).</summary>
+internal sealed class ActorRow(EventActor actor) : ITemplateObject
+{
+    public bool TryGetField(string name, IReadOnlyList<object?> arguments, out object? value)
+    {
+        value = name switch
+        {
+            "ID" => actor.ID,
+            "Attributes" => Attributes(),
+            _ => NoValue.Instance,
+        };
+        return value is not NoValue;
+    }
+
+    private JsonObject Attributes()
+    {
+        var attributes = new JsonObject();
+        foreach (var (key, text) in actor.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
+            attributes[key] = text;
+        return attributes;
+    }
+
+    public JsonObject ToJson() => new() { ["ID"] = actor.ID, ["Attributes"] = Attributes() };
 }

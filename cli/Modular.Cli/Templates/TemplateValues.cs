@@ -17,6 +17,9 @@ internal interface ITemplateObject
 
     /// <summary>What <c>{{json .}}</c> prints for this object.</summary>
     JsonObject ToJson();
+
+    /// <summary>The values Go's %v prints between braces for this struct, in field order.</summary>
+    IEnumerable<object?> StructValues() => ToJson().Select(p => TemplateValues.FromJson(p.Value));
 }
 
 /// <summary>What Go prints for a missing map key.</summary>
@@ -65,7 +68,7 @@ internal static class TemplateValues
         JsonArray array => "[" + string.Join(" ", array.Select(item => Print(FromJson(item)))) + "]",
         JsonObject obj => "map[" + string.Join(" ", obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + Print(FromJson(p.Value)))) + "]",
         IEnumerable<object?> list => "[" + string.Join(" ", list.Select(Print)) + "]",
-        ITemplateObject row => "{" + string.Join(" ", row.ToJson().Select(p => Print(FromJson(p.Value)))) + "}",
+        ITemplateObject row => "{" + string.Join(" ", row.StructValues().Select(Print)) + "}",
         _ => value.ToString() ?? "",
     };
 
@@ -147,14 +150,14 @@ internal static class TemplateValues
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Go's json.Marshal as docker's <c>json</c> template function uses it (no HTML escaping).</summary>
+    /// <summary>docker's <c>json</c> template function: a Go json.Encoder with SetEscapeHTML(false), so &lt;, &gt; and &amp;
+    /// stay as they are.</summary>
     public static string ToJson(object? value)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             Write(writer, value);
-        // Go's encoder escapes <, > and & with lowercase hex; these characters can only occur inside strings here.
-        return Encoding.UTF8.GetString(buffer.ToArray()).Replace("<", "\\u003c").Replace(">", "\\u003e").Replace("&", "\\u0026");
+        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private static void Write(Utf8JsonWriter writer, object? value)
