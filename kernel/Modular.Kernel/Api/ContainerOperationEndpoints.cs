@@ -24,6 +24,13 @@ public static class ContainerOperationEndpoints
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         });
 
+        app.MapPost("/containers/{id}/update", async (HttpContext context, string id, ContainerRunner runner) =>
+        {
+            var changes = await HttpJson.ReadAsync(context, ApiJson.Default.ContainerUpdateRequest);
+            await runner.UpdateAsync(id, changes, changes.RestartPolicy, CancellationToken.None);
+            await HttpJson.WriteAsync(context, 200, new ContainerUpdateResponse(), ApiJson.Default.ContainerUpdateResponse);
+        });
+
         app.MapPost("/containers/{id}/rename", (HttpContext context, string id, ContainerService containers) =>
         {
             containers.Rename(id, Query.String(context, "name") ?? "");

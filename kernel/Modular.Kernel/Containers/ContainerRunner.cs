@@ -173,7 +173,8 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
             new ProcessSpec([container.Path, .. container.Args], env, cwd, user, container.Config.Tty),
             hostNetwork,
             binds,
-            ReadonlyRootfs: container.HostConfig.ReadonlyRootfs));
+            ReadonlyRootfs: container.HostConfig.ReadonlyRootfs,
+            Resources: container.HostConfig));
     }
 
     // Docker creates a missing working directory, owned by the container's user, before the process starts.
@@ -327,6 +328,61 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         }
         containers.Publish(container, "stop");
         return true;
+    }
+
+    /// <summary>
+    /// `docker update`: stores the new limits and, for a running container, applies them at once through the runtime.
+    /// Fields left at zero keep their current value, as in dockerd.
+    /// </summary>
+    public async Task UpdateAsync(string reference, Modular.Api.Models.Resources changes, Modular.Api.Models.RestartPolicy? restartPolicy, CancellationToken cancellationToken)
+    {
+        var container = containers.Store.Get(reference);
+        var handle = containers.HandleOf(container);
+        await handle.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            if (restartPolicy is { Name: not ("" or "no") })
+            {
+                throw DriverException.InvalidArgument("this version of Modular does not support restart policies yet");
+            }
+            var host = container.HostConfig;
+            var updated = new Modular.Api.Models.HostConfig
+            {
+                Memory = changes.Memory != 0 ? changes.Memory : host.Memory,
+                MemorySwap = changes.MemorySwap != 0 ? changes.MemorySwap : host.MemorySwap,
+                MemoryReservation = changes.MemoryReservation != 0 ? changes.MemoryReservation : host.MemoryReservation,
+                NanoCpus = changes.NanoCpus != 0 ? changes.NanoCpus : host.NanoCpus,
+                CpuShares = changes.CpuShares != 0 ? changes.CpuShares : host.CpuShares,
+                CpuQuota = changes.CpuQuota != 0 ? changes.CpuQuota : host.CpuQuota,
+                CpuPeriod = changes.CpuPeriod != 0 ? changes.CpuPeriod : host.CpuPeriod,
+                CpusetCpus = changes.CpusetCpus.Length > 0 ? changes.CpusetCpus : host.CpusetCpus,
+                CpusetMems = changes.CpusetMems.Length > 0 ? changes.CpusetMems : host.CpusetMems,
+                PidsLimit = changes.PidsLimit is > 0 ? changes.PidsLimit : host.PidsLimit,
+                BlkioWeight = changes.BlkioWeight != 0 ? changes.BlkioWeight : host.BlkioWeight,
+            };
+            ResourceLimits.Validate(updated);
+            if (ContainerLifecycle.IsActive(container.State.Status))
+            {
+                await containers.Runtimes.Get(container.Runtime).UpdateAsync(container.Id, ResourceLimits.Build(updated), cancellationToken);
+            }
+            host.Memory = updated.Memory;
+            host.MemorySwap = updated.MemorySwap;
+            host.MemoryReservation = updated.MemoryReservation;
+            host.NanoCpus = updated.NanoCpus;
+            host.CpuShares = updated.CpuShares;
+            host.CpuQuota = updated.CpuQuota;
+            host.CpuPeriod = updated.CpuPeriod;
+            host.CpusetCpus = updated.CpusetCpus;
+            host.CpusetMems = updated.CpusetMems;
+            host.PidsLimit = updated.PidsLimit;
+            host.BlkioWeight = updated.BlkioWeight;
+            containers.Store.Save(container);
+            containers.Publish(container, "update");
+        }
+        finally
+        {
+            handle.Lock.Release();
+        }
     }
 
     public async Task PauseAsync(string reference, CancellationToken cancellationToken)

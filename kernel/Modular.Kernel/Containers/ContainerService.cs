@@ -81,6 +81,7 @@ public sealed class ContainerService
         }
         UnsupportedOptions.Reject(request);
         var host = request.HostConfig ?? new HostConfig();
+        ResourceLimits.Validate(host);
         var image = Images.Inspect(request.Image);
 
         var id = ContainerNames.NewId();

@@ -26,9 +26,6 @@ public static class UnsupportedOptions
         Check(host.PortBindings is { Count: > 0 } && host.PortBindings.Values.Any(b => b is { Count: > 0 }) || host.PublishAllPorts, "published ports (-p, -P)");
         Check(host.Privileged, "privileged mode (--privileged)");
         Check(host.CapAdd is { Count: > 0 } || host.CapDrop is { Count: > 0 }, "capability changes (--cap-add, --cap-drop)");
-        Check(host.Memory > 0 || host.MemorySwap > 0 || host.MemoryReservation > 0, "memory limits (--memory)");
-        Check(host.NanoCpus > 0 || host.CpuShares > 0 || host.CpuQuota > 0 || host.CpuPeriod > 0 || host.CpusetCpus.Length > 0, "CPU limits (--cpus, --cpu-shares, --cpuset-cpus)");
-        Check(host.PidsLimit is > 0, "a pids limit (--pids-limit)");
         Check(host.Ulimits is { Count: > 0 }, "ulimits (--ulimit)");
         Check(host.Devices is { Count: > 0 } || host.DeviceRequests is { Count: > 0 }, "devices (--device, --gpus)");
         Check(host.RestartPolicy.Name is not ("" or "no"), "restart policies (--restart)");

@@ -75,6 +75,21 @@ public sealed class OciRuntime
         return new CreatedContainer(pid, process);
     }
 
+    /// <summary>Applies new resource limits to a running container (`runc update --resources -`).</summary>
+    public async Task UpdateAsync(string id, System.Text.Json.Nodes.JsonObject resources, CancellationToken cancellationToken)
+    {
+        using var process = Process.Start(StartInfo(redirectStdio: true, "update", "--resources", "-", id))
+            ?? throw new DriverException(DriverErrorKind.Internal, $"could not start {_config.Path}");
+        await process.StandardInput.WriteAsync(resources.ToJsonString());
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw RuntimeError("update", (await stderr).Trim());
+        }
+    }
+
     public Task PauseAsync(string id, CancellationToken cancellationToken) => RunAsync(cancellationToken, "pause", id);
 
     public Task ResumeAsync(string id, CancellationToken cancellationToken) => RunAsync(cancellationToken, "resume", id);

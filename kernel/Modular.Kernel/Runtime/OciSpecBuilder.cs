@@ -21,7 +21,8 @@ public sealed record ContainerSpecInput(
     bool HostNetwork,
     IReadOnlyList<BindMount> Binds,
     bool Privileged = false,
-    bool ReadonlyRootfs = false);
+    bool ReadonlyRootfs = false,
+    Modular.Api.Models.Resources? Resources = null);
 
 /// <summary>
 /// Builds the OCI runtime spec (config.json) the way dockerd does for a default container: its mounts, capabilities,
@@ -96,15 +97,12 @@ public static class OciSpecBuilder
             {
                 ["namespaces"] = namespaces,
                 ["cgroupsPath"] = $"/modular/{input.Id}",
-                ["resources"] = new JsonObject
-                {
-                    ["devices"] = new JsonArray(
+                ["resources"] = WithDevices(input.Resources is null ? new JsonObject() : ResourceLimits.Build(input.Resources), new JsonArray(
                         Device(false, null, null, null, "rwm"),
                         Device(true, "c", 1, 3, "rwm"), Device(true, "c", 1, 5, "rwm"), Device(true, "c", 1, 7, "rwm"),
                         Device(true, "c", 1, 8, "rwm"), Device(true, "c", 1, 9, "rwm"), Device(true, "c", 5, 0, "rwm"),
                         Device(true, "c", 5, 1, "rwm"), Device(true, "c", 5, 2, "rwm"), Device(true, "c", 136, null, "rwm"),
-                        Device(true, "c", null, null, "m"), Device(true, "b", null, null, "m")),
-                },
+                        Device(true, "c", null, null, "m"), Device(true, "b", null, null, "m"))),
                 ["maskedPaths"] = Strings(MaskedPaths),
                 ["readonlyPaths"] = Strings(ReadonlyPaths),
             },
@@ -130,6 +128,12 @@ public static class OciSpecBuilder
                 : ["rbind", "rprivate"]));
         }
         return mounts;
+    }
+
+    private static JsonObject WithDevices(JsonObject resources, JsonArray devices)
+    {
+        resources["devices"] = devices;
+        return resources;
     }
 
     private static JsonObject Mount(string destination, string source, string type, params string[] options) => new()
