@@ -91,8 +91,8 @@ public sealed class CopyTests(PrivateDaemon daemon) : IAsyncLifetime
         var name = await RunAsync("cp-missing");
 
         var copy = await daemon.Docker("cp", $"{name}:/no/such/file", HostPath("never"));
-        using var response = await daemon.Api.GetAsync($"containers/{name}/archive?path=/no/such/file");
-        var message = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString();
+        using var response = await daemon.Api.GetAsync($"containers/{name}/archive?path=/no/such/file", TestContext.Current.CancellationToken);
+        var message = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("message").GetString();
 
         Assert.True(copy.ExitCode != 0, copy.ToString());
         Assert.Contains($"Could not find the file /no/such/file in container {name}", copy.Stderr);
@@ -198,10 +198,10 @@ public sealed class CopyTests(PrivateDaemon daemon) : IAsyncLifetime
     // Straight to the API: the CLI cleans paths itself, the daemon must not rely on that.
     private async Task<string> ArchiveContentAsync(string container, string path)
     {
-        using var response = await daemon.Api.GetAsync($"containers/{container}/archive?path={Uri.EscapeDataString(path)}");
+        using var response = await daemon.Api.GetAsync($"containers/{container}/archive?path={Uri.EscapeDataString(path)}", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var reader = new TarReader(await response.Content.ReadAsStreamAsync());
-        var entry = await reader.GetNextEntryAsync() ?? throw new InvalidDataException("empty archive");
+        using var reader = new TarReader(await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+        var entry = await reader.GetNextEntryAsync(cancellationToken: TestContext.Current.CancellationToken) ?? throw new InvalidDataException("empty archive");
         return new StreamReader(entry.DataStream!, Encoding.UTF8).ReadToEnd();
     }
 
@@ -215,7 +215,7 @@ public sealed class CopyTests(PrivateDaemon daemon) : IAsyncLifetime
         tar.Position = 0;
         using var content = new StreamContent(tar);
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-tar");
-        using var response = await daemon.Api.PutAsync($"containers/{container}/archive?path={Uri.EscapeDataString(directory)}&noOverwriteDirNonDir=true", content);
+        using var response = await daemon.Api.PutAsync($"containers/{container}/archive?path={Uri.EscapeDataString(directory)}&noOverwriteDirNonDir=true", content, TestContext.Current.CancellationToken);
         return response.StatusCode;
     }
 }
