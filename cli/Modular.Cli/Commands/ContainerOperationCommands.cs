@@ -76,7 +76,10 @@ internal static class ContainerOperationCommands
                 var port = slash < 0 ? asked : asked[..slash];
                 var protocol = slash < 0 || slash == asked.Length - 1 ? "tcp" : asked[(slash + 1)..];
                 if (!ushort.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
-                    throw new CliStatusException(1, $"Error: invalid port ({port}): strconv.ParseUint: parsing \"{port}\": invalid syntax");
+                {
+                    var reason = port.Length > 0 && port.All(char.IsAsciiDigit) ? "value out of range" : "invalid syntax";
+                    throw new CliStatusException(1, $"Error: invalid port ({port}): strconv.ParseUint: parsing \"{port}\": {reason}");
+                }
                 if (!ports.TryGetValue(port + "/" + protocol, out var bindings) || bindings is not { Count: > 0 })
                     throw new CliStatusException(1, $"Error: No public port '{asked}' published for {name}");
                 lines = PortLines.For(bindings);
