@@ -34,6 +34,10 @@ public static class LayerArchive
         {
             throw DriverException.InvalidArgument($"the layer is not a valid tar archive: {e.Message}");
         }
+        catch (EndOfStreamException)
+        {
+            throw DriverException.InvalidArgument("the layer tar ends in the middle of an entry");
+        }
         extraction.Finish();
         return extraction.Size;
     }

@@ -15,6 +15,8 @@ public sealed class LayerTarWriter : IDisposable
     private readonly PaxXattrWriteStream _archive;
     private readonly TarWriter _writer;
     private readonly Dictionary<(ulong Device, ulong Inode), string> _writtenInodes = new();
+    private bool _wroteEntries;
+    private bool _disposed;
 
     /// <summary>Starts a tar on <paramref name="output"/>, which is left open on dispose.</summary>
     public LayerTarWriter(Stream output)
@@ -39,7 +41,7 @@ public sealed class LayerTarWriter : IDisposable
         {
             if (_writtenInodes.TryGetValue((status.Device, status.Inode), out var first))
             {
-                _writer.WriteEntry(NewEntry(TarEntryType.HardLink, relativePath, status, hostPath, linkName: first));
+                Write(NewEntry(TarEntryType.HardLink, relativePath, status, hostPath, linkName: first));
                 return 0;
             }
             _writtenInodes[(status.Device, status.Inode)] = relativePath;
@@ -63,12 +65,12 @@ public sealed class LayerTarWriter : IDisposable
         }
         if (!status.IsRegularFile)
         {
-            _writer.WriteEntry(entry);
+            Write(entry);
             return 0;
         }
         using var content = new FileStream(hostPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         entry.DataStream = content;
-        _writer.WriteEntry(entry);
+        Write(entry);
         return content.Length;
     }
 
@@ -86,11 +88,27 @@ public sealed class LayerTarWriter : IDisposable
     public void AddOpaqueMarker(string relativeDirectory, DateTimeOffset modificationTime) =>
         AddEmptyFile(relativeDirectory.TrimEnd('/') + "/" + Whiteouts.OpaqueMarker, modificationTime);
 
-    /// <summary>Writes the tar's end blocks.</summary>
+    /// <summary>Writes the tar's end blocks, an empty tar's too.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         _writer.Dispose();
+        if (!_wroteEntries)
+        {
+            // TarWriter ends only tars it wrote entries to; an empty layer is the two zero blocks, as Docker's is.
+            _archive.Write(new byte[1024]);
+        }
         _archive.Dispose();
+    }
+
+    private void Write(TarEntry entry)
+    {
+        _writer.WriteEntry(entry);
+        _wroteEntries = true;
     }
 
     private void AddEmptyFile(string name, DateTimeOffset modificationTime)
@@ -102,7 +120,7 @@ public sealed class LayerTarWriter : IDisposable
             Gid = 0,
             ModificationTime = modificationTime,
         };
-        _writer.WriteEntry(entry);
+        Write(entry);
     }
 
     private static PaxTarEntry NewEntry(TarEntryType type, string name, FileStatus status, string hostPath, string? linkName)

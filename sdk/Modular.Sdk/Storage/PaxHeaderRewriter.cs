@@ -36,6 +36,9 @@ internal sealed class PaxHeaderRewriter(Func<List<PaxRecord>, byte[]?> rewriteRe
         : _extended is not null ? _extended.Length - _extendedFilled
         : TarHeaderBlock.Size - _headerFilled;
 
+    /// <summary>Whether the bytes pushed so far end exactly after an entry (or before the first), where an archive may end.</summary>
+    public bool AtEntryBoundary => !_passingEverything && _dataRemaining == 0 && _extended is null && _headerFilled == 0;
+
     /// <summary>Records that the caller passed <paramref name="count"/> of the <see cref="UnchangedAhead"/> bytes through itself.</summary>
     public void Skip(long count)
     {

@@ -4,11 +4,15 @@ namespace Modular.Sdk.Storage;
 /// A read-only view of a layer tar in which every <c>SCHILY.xattr.*</c> record has been re-encoded as
 /// <see cref="BinaryXattrRecords"/> describes, so TarReader hands binary xattr values over intact. Entry data is read
 /// straight into the caller's buffer; only headers go through the rewriter.
+/// <para>An archive that stops right after an entry without its two zero blocks gets them added: Go's archive/tar and
+/// GNU tar accept such archives, and TarReader, which only forgives that on seekable streams, would fail on this one.</para>
 /// </summary>
 internal sealed class PaxXattrReadStream(Stream archive) : Stream
 {
     private readonly PaxHeaderRewriter _rewriter = new(BinaryXattrRecords.ToDotNet);
     private readonly MemoryStream _pending = new();
+    private static readonly byte[] EndOfArchive = new byte[TarHeaderBlock.Size * 2];
+
     private readonly byte[] _chunk = new byte[TarHeaderBlock.Size * 16];
     private bool _ended;
 
@@ -56,6 +60,10 @@ internal sealed class PaxXattrReadStream(Stream archive) : Stream
             if (got == 0)
             {
                 _ended = true;
+                if (_rewriter.AtEntryBoundary)
+                {
+                    _pending.Write(EndOfArchive);
+                }
                 _rewriter.Finish(_pending);
             }
             else

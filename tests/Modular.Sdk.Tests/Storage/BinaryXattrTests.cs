@@ -189,6 +189,43 @@ public sealed class BinaryXattrTests : IDisposable
     }
 
     [Fact]
+    public void AnArchiveWithoutEndBlocksEndsAfterItsLastEntry()
+    {
+        var tar = new MemoryStream();
+        new HandTar().Pax(("SCHILY.xattr.user.bin", [0xFF])).File("f", "x"u8.ToArray()).Build().WriteTo(tar);
+        tar.SetLength(tar.Length - 1024);
+        tar.Position = 0;
+
+        Apply(tar);
+
+        Assert.Equal([0xFF], LinuxSyscalls.GetXattr(_tree.At("f"), "user.bin"));
+    }
+
+    [Fact]
+    public void AnEmptyStreamIsAnEmptyLayerAndAnEmptyLayerIsTwoZeroBlocks()
+    {
+        Assert.Equal(0, Apply(new MemoryStream()));
+
+        var tar = new MemoryStream();
+        new LayerTarWriter(tar).Dispose();
+
+        Assert.Equal(new byte[1024], tar.ToArray());
+    }
+
+    [Fact]
+    public void AnArchiveCutInsideAnEntryIsRefused()
+    {
+        var tar = new MemoryStream();
+        new HandTar().File("f", new byte[2000]).Build().WriteTo(tar);
+        tar.SetLength(1024);
+        tar.Position = 0;
+
+        var error = Assert.Throws<DriverException>(() => Apply(tar));
+
+        Assert.Equal(DriverErrorKind.InvalidArgument, error.Kind);
+    }
+
+    [Fact]
     public void AnXattrTheKernelRefusesIsAnInvalidArgumentNamingEntryAndAttribute()
     {
         TemporaryTree.RequireRoot();
