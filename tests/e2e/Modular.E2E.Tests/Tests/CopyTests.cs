@@ -44,6 +44,24 @@ public sealed class CopyTests(PrivateDaemon daemon) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OwnershipComesFromTheArchiveOrWithArchiveModeFromTheContainersUser()
+    {
+        // dockerd keeps the uid/gid the CLI put in the tar (the host file's); -a makes them the container's user.
+        var name = await RunAsync("cp-owner", "--user", "33:44");
+        var source = HostFile("owned.txt", "x");
+        var chown = await CommandRunner.RunAsync("chown", ["1234:5678", source]);
+        Assert.True(chown.ExitCode == 0, chown.ToString());
+
+        var plain = await daemon.Docker("cp", source, $"{name}:/tmp/plain.txt");
+        var archive = await daemon.Docker("cp", "-a", source, $"{name}:/tmp/archive.txt");
+        var owners = await daemon.Docker("exec", name, "stat", "-c", "%u:%g", "/tmp/plain.txt", "/tmp/archive.txt");
+
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.True(archive.ExitCode == 0, archive.ToString());
+        Assert.Equal("1234:5678\n33:44\n", owners.Stdout);
+    }
+
+    [Fact]
     public async Task ADirectoryGoesInAndOutAsItselfOrAsItsContent()
     {
         var name = await RunAsync("cp-dir");
