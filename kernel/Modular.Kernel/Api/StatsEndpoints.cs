@@ -20,6 +20,11 @@ public static class StatsEndpoints
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
+    // CPU % needs two samples. A sample taken by an earlier request up to this long ago serves as the first one, so a
+    // repeated `docker stats --no-stream` answers at once instead of waiting another interval.
+    private static readonly TimeSpan ReusableAge = TimeSpan.FromSeconds(10);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset Taken, ContainerStats Sample)> Recent = new();
+
     public static void Map(IEndpointRouteBuilder app)
     {
         var sampler = ContainerStatsSampler.ForHost();
@@ -40,8 +45,17 @@ public static class StatsEndpoints
                 var first = SampleOrZeros(sampler, containers, container);
                 if (!oneShot && first.Read != ContainerStats.NoTime)
                 {
-                    await Task.Delay(Interval, context.RequestAborted);
-                    first = FollowedBy(first, SampleOrZeros(sampler, containers, container));
+                    var now = DateTimeOffset.UtcNow;
+                    if (Recent.TryGetValue(container.Id, out var earlier) && now - earlier.Taken is var age && age > TimeSpan.FromMilliseconds(200) && age < ReusableAge)
+                    {
+                        first = FollowedBy(earlier.Sample, first);
+                    }
+                    else
+                    {
+                        await Task.Delay(Interval, context.RequestAborted);
+                        first = FollowedBy(first, SampleOrZeros(sampler, containers, container));
+                    }
+                    Remember(container.Id, first);
                 }
                 await WriteFrameAsync(context, first);
                 return;
@@ -56,6 +70,7 @@ public static class StatsEndpoints
                 while (!removed.IsCompleted)
                 {
                     var frame = FollowedBy(previous, SampleOrZeros(sampler, containers, container));
+                    Remember(container.Id, frame);
                     await WriteFrameAsync(context, frame);
                     previous = frame;
                     var tick = Task.Delay(Interval, stop.Token);
@@ -75,6 +90,20 @@ public static class StatsEndpoints
                 // The client left in the middle of a frame.
             }
         });
+    }
+
+    private static void Remember(string containerId, ContainerStats sample)
+    {
+        var now = DateTimeOffset.UtcNow;
+        Recent[containerId] = (now, sample);
+        // Entries of containers nobody asks about any more (removed ones included) are dropped once stale.
+        foreach (var (id, entry) in Recent)
+        {
+            if (now - entry.Taken > ReusableAge)
+            {
+                Recent.TryRemove(id, out _);
+            }
+        }
     }
 
     /// <summary>A sample of a running (or paused) container; a frame of zeros with only name and id otherwise, as dockerd sends.</summary>
