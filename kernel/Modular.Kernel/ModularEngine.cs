@@ -150,7 +150,9 @@ public static class ModularEngine
             }
             catch (DriverException e)
             {
-                if (required)
+                // As in dockerd, only a driver that cannot work on this host gives way to the next one; anything else
+                // (an unknown or invalid storage-opt above all) is a configuration error to report, not to paper over.
+                if (required || e.Kind != DriverErrorKind.NotSupported)
                 {
                     throw new ConfigurationException($"storage-driver: the \"{name}\" driver cannot start: {e.Message}");
                 }

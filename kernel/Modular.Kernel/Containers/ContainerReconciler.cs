@@ -35,8 +35,10 @@ public sealed class ContainerReconciler(ContainerService containers, ContainerRu
             }
         }
 
-        // Nothing runs now, so every mount below data-root is a leftover of the previous daemon.
-        foreach (var mountPoint in MountTable.MountPointsUnder(containers.Config.DataRoot).OrderByDescending(m => m.Length))
+        // Nothing runs now, so every mount below data-root is a leftover of the previous daemon. The data-root itself
+        // may be a mount of its own (a dedicated disk, a btrfs or zfs filesystem): that one is the host's, not ours.
+        var dataRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(containers.Config.DataRoot));
+        foreach (var mountPoint in MountTable.MountPointsUnder(dataRoot).Where(m => m != dataRoot).OrderByDescending(m => m.Length))
         {
             try
             {

@@ -21,11 +21,18 @@ public sealed class PrivateDaemon : IAsyncLifetime
 
     public string Root { get; }
 
-    /// <summary>The --storage-driver this daemon starts with; overlay2 unless a test sets another before starting it.</summary>
-    public string StorageDriver { get; init; } = "overlay2";
+    /// <summary>
+    /// The --storage-driver this daemon starts with; overlay2 unless a test sets another before starting it. Null passes
+    /// no --storage-driver, so the daemon selects one itself; a test may change it between a stop and the next start.
+    /// </summary>
+    public string? StorageDriver { get; set; } = "overlay2";
+
+    /// <summary>More daemon flags (e.g. --storage-opt) appended after the standard ones at every start.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; set; } = [];
 
     /// <summary>The selected driver's own folder, where its layers live: &lt;data-root&gt;/storage/&lt;driver&gt;.</summary>
-    public string StorageFolder => Path.Combine(DataRoot, "storage", StorageDriver);
+    public string StorageFolder => Path.Combine(DataRoot, "storage",
+        StorageDriver ?? throw new InvalidOperationException("no --storage-driver was given: name the folder's driver explicitly"));
 
     public string DataRoot => Path.Combine(Root, "data");
     public string ExecRoot => Path.Combine(Root, "exec");
@@ -86,6 +93,7 @@ public sealed class PrivateDaemon : IAsyncLifetime
         {
             File.WriteAllText(configFile, "{}\n");
         }
+        string[] storageDriver = StorageDriver is null ? [] : ["--storage-driver", StorageDriver];
         return
         [
             "-H", Host,
@@ -93,8 +101,9 @@ public sealed class PrivateDaemon : IAsyncLifetime
             "--exec-root", ExecRoot,
             "--pidfile", PidFile,
             "--config-file", configFile,
-            "--storage-driver", StorageDriver,
+            .. storageDriver,
             "--debug",
+            .. ExtraArguments,
         ];
     }
 
@@ -163,6 +172,18 @@ public sealed class PrivateDaemon : IAsyncLifetime
         }
         var lines = File.ReadAllLines(LogPath);
         return "--- modulard log (last 60 lines) ---\n" + string.Join('\n', lines.TakeLast(60));
+    }
+
+    /// <summary>Everything the daemon logged since the latest start (each start appends a "==== start" marker).</summary>
+    public string ReadLogSinceLastStart()
+    {
+        if (!File.Exists(LogPath))
+        {
+            return "";
+        }
+        var log = File.ReadAllText(LogPath);
+        var marker = log.LastIndexOf("==== start ", StringComparison.Ordinal);
+        return marker < 0 ? log : log[marker..];
     }
 
     public Task<CommandResult> Docker(params string[] arguments) => DockerWithInput(null, arguments);
