@@ -22,6 +22,11 @@ public sealed class VfsStorageDriver : NaiveDiffStorageDriver
 
     public VfsStorageDriver(DriverContext context)
     {
+        // vfs has no options: a storage-opt meant for another driver is a mistake the user should hear about at start.
+        foreach (var key in context.Options.Keys)
+        {
+            throw DriverException.InvalidArgument($"vfs: unknown option {key}");
+        }
         _layers = Path.Join(context.Root, "dir");
         _scratch = Path.Join(context.Root, "tmp");
         _parents = Path.Join(context.Root, "parents");
