@@ -113,7 +113,9 @@ public static class ModularEngine
     {
         ProcessSyscalls.BecomeChildSubreaper();
         app.Services.GetRequiredService<NetworkStore>().Initialize();
-        await app.Services.GetRequiredService<ContainerReconciler>().ReconcileAsync(cancellationToken);
+        var reconciler = app.Services.GetRequiredService<ContainerReconciler>();
+        await reconciler.ReconcileAsync(cancellationToken);
+        RunWhenStarted(app, () => reconciler.RestartByPolicyAsync(CancellationToken.None));
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         lifetime.ApplicationStopping.Register(() =>
@@ -131,6 +133,9 @@ public static class ModularEngine
     }
 
     /// <summary>The socket file of a unix:// host, or null for fd:// (systemd owns that file).</summary>
+    private static void RunWhenStarted(WebApplication app, Func<Task> work) =>
+        app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => _ = Task.Run(work));
+
     public static string? SocketPath(string host) => host.StartsWith("unix://", StringComparison.Ordinal) ? host["unix://".Length..] : null;
 
     // Docker's rules when nothing is configured: a driver with layers already under data-root keeps being used (two

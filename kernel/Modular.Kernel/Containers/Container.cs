@@ -26,6 +26,9 @@ public sealed class Container
     public ContainerRuntimeState State { get; set; } = new();
     public int RestartCount { get; set; }
 
+    /// <summary>Set by `docker stop` (and cleared by start): restart policies other than "always" then leave the container stopped.</summary>
+    public bool ManuallyStopped { get; set; }
+
     /// <summary>The id of the container's writable layer in the storage driver.</summary>
     public string LayerId => Id;
 

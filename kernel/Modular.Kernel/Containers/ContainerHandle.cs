@@ -34,6 +34,12 @@ public sealed class ContainerHandle
     /// <summary>The pseudo-terminal of the current run of a TTY container, for resizes; null otherwise.</summary>
     public Runtime.Terminal? Terminal { get; set; }
 
+    /// <summary>Cancels a restart scheduled by the restart policy (stop and rm cancel it).</summary>
+    public CancellationTokenSource? PendingRestart { get; set; }
+
+    /// <summary>The back-off before the previous automatic restart.</summary>
+    public TimeSpan RestartDelay { get; set; }
+
     /// <summary>The process of the current run, for signals.</summary>
     public int Pid { get; set; }
 

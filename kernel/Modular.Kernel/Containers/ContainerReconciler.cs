@@ -12,6 +12,23 @@ namespace Modular.Kernel.Containers;
 /// </summary>
 public sealed class ContainerReconciler(ContainerService containers, ContainerRunner runner, ILogger<ContainerReconciler> logger)
 {
+    /// <summary>Starts the containers whose restart policy asks for it, once the daemon is ready (as dockerd does).</summary>
+    public async Task RestartByPolicyAsync(CancellationToken cancellationToken)
+    {
+        foreach (var container in containers.Store.All.Where(c => c.State.Status == ContainerStatus.Exited && RestartPolicies.RestartAtDaemonStart(c)).ToList())
+        {
+            try
+            {
+                await runner.StartAsync(container.Id, cancellationToken);
+                logger.LogInformation("Started {Container} for its restart policy {Policy}", container.ShortId, container.HostConfig.RestartPolicy.Name);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Starting {Container} for its restart policy failed", container.ShortId);
+            }
+        }
+    }
+
     public async Task ReconcileAsync(CancellationToken cancellationToken)
     {
         foreach (var problem in containers.Store.LoadAll())
@@ -21,7 +38,12 @@ public sealed class ContainerReconciler(ContainerService containers, ContainerRu
 
         foreach (var container in containers.Store.All.ToList())
         {
-            if (ContainerLifecycle.IsActive(container.State.Status))
+            if (container.State.Status == ContainerStatus.Restarting)
+            {
+                // A restart was pending when the daemon died: the container is exited; its policy decides below.
+                containers.Transition(container, ContainerTransition.Exit, publish: false);
+            }
+            else if (ContainerLifecycle.IsActive(container.State.Status))
             {
                 await EndOrphanedRunAsync(container, cancellationToken);
             }

@@ -106,6 +106,7 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
             throw;
         }
 
+        container.ManuallyStopped = false;
         container.State.Pid = created.Pid;
         container.State.StartedAt = DateTimeOffset.UtcNow;
         container.State.ExitCode = 0;
@@ -246,6 +247,10 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         {
             ScheduleAutoRemove(container);
         }
+        else if (RestartPolicies.RestartAfterExit(container))
+        {
+            ScheduleRestart(container, handle);
+        }
         try
         {
             containers.Runtimes.Get(container.Runtime).DeleteAsync(container.Id, CancellationToken.None).GetAwaiter().GetResult();
@@ -256,6 +261,90 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         }
         TryDeleteBundle(container);
         runtimeReleased.SetResult();
+    }
+
+    private void ScheduleRestart(Container container, ContainerHandle handle)
+    {
+        var lastRun = (container.State.FinishedAt ?? DateTimeOffset.UtcNow) - (container.State.StartedAt ?? DateTimeOffset.UtcNow);
+        var delay = RestartPolicies.NextDelay(handle.RestartDelay, lastRun);
+        handle.RestartDelay = delay;
+        var cancel = new CancellationTokenSource();
+        handle.Lock.Wait();
+        try
+        {
+            handle.PendingRestart = cancel;
+            containers.Transition(container, ContainerTransition.Restart, publish: false);
+        }
+        finally
+        {
+            handle.Lock.Release();
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(delay, cancel.Token);
+                await handle.Lock.WaitAsync(cancel.Token);
+                try
+                {
+                    if (cancel.IsCancellationRequested || container.State.Status != ContainerStatus.Restarting)
+                    {
+                        return;
+                    }
+                    handle.PendingRestart = null;
+                    container.RestartCount++;
+                    await LaunchAsync(container, handle, CancellationToken.None);
+                    containers.Publish(container, "restart");
+                }
+                finally
+                {
+                    handle.Lock.Release();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped or removed while waiting.
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Restarting {Container} failed", container.ShortId);
+                await handle.Lock.WaitAsync();
+                try
+                {
+                    if (container.State.Status == ContainerStatus.Restarting)
+                    {
+                        containers.Transition(container, ContainerTransition.Exit);
+                    }
+                }
+                finally
+                {
+                    handle.Lock.Release();
+                }
+            }
+        });
+    }
+
+    /// <summary>Cancels a restart the policy scheduled; the container is then simply exited.</summary>
+    public async Task CancelPendingRestartAsync(Container container, CancellationToken cancellationToken)
+    {
+        var handle = containers.HandleOf(container);
+        await handle.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            if (handle.PendingRestart is { } pending)
+            {
+                await pending.CancelAsync();
+                handle.PendingRestart = null;
+                if (container.State.Status == ContainerStatus.Restarting)
+                {
+                    containers.Transition(container, ContainerTransition.Exit, publish: false);
+                }
+            }
+        }
+        finally
+        {
+            handle.Lock.Release();
+        }
     }
 
     private void ScheduleAutoRemove(Container container)
@@ -296,13 +385,20 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
     }
 
     /// <summary>Stops the container: its stop signal, then SIGKILL after the timeout. False when it was not running (HTTP 304).</summary>
-    public async Task<bool> StopAsync(string reference, int? timeoutSeconds, string? signal, CancellationToken cancellationToken)
+    public async Task<bool> StopAsync(string reference, int? timeoutSeconds, string? signal, CancellationToken cancellationToken, bool manual = true)
     {
         var container = containers.Store.Get(reference);
         var handle = containers.HandleOf(container);
+        if (manual)
+        {
+            container.ManuallyStopped = true;
+            containers.Store.Save(container);
+        }
+        var wasRestarting = container.State.Status == ContainerStatus.Restarting && handle.PendingRestart is not null;
+        await CancelPendingRestartAsync(container, cancellationToken);
         if (!ContainerLifecycle.IsActive(container.State.Status) || handle.Pid == 0)
         {
-            return false;
+            return wasRestarting;
         }
         var exited = handle.NextExit;
         var stopSignal = Signals.Parse(signal ?? container.Config.StopSignal, Signals.Term);
@@ -341,11 +437,12 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         await handle.Lock.WaitAsync(cancellationToken);
         try
         {
-            if (restartPolicy is { Name: not ("" or "no") })
-            {
-                throw DriverException.InvalidArgument("this version of Modular does not support restart policies yet");
-            }
             var host = container.HostConfig;
+            if (restartPolicy is not null)
+            {
+                RestartPolicies.Validate(restartPolicy, host.AutoRemove);
+                host.RestartPolicy = restartPolicy;
+            }
             var updated = new Modular.Api.Models.HostConfig
             {
                 Memory = changes.Memory != 0 ? changes.Memory : host.Memory,

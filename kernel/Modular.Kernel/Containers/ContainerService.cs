@@ -82,6 +82,7 @@ public sealed class ContainerService
         UnsupportedOptions.Reject(request);
         var host = request.HostConfig ?? new HostConfig();
         ResourceLimits.Validate(host);
+        RestartPolicies.Validate(host.RestartPolicy, host.AutoRemove);
         var image = Images.Inspect(request.Image);
 
         var id = ContainerNames.NewId();
@@ -151,6 +152,7 @@ public sealed class ContainerService
     {
         var container = Store.Get(reference);
         var handle = HandleOf(container);
+        await runner.CancelPendingRestartAsync(container, cancellationToken);
         if (ContainerLifecycle.IsActive(container.State.Status))
         {
             if (!force)

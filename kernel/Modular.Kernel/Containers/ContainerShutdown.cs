@@ -20,7 +20,7 @@ public sealed class ContainerShutdown(ContainerService containers, ContainerRunn
         {
             try
             {
-                await runner.StopAsync(c.Id, timeoutSeconds: null, signal: null, CancellationToken.None);
+                await runner.StopAsync(c.Id, timeoutSeconds: null, signal: null, CancellationToken.None, manual: false);
             }
             catch (Exception e)
             {

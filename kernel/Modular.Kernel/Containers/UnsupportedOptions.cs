@@ -28,7 +28,6 @@ public static class UnsupportedOptions
         Check(host.CapAdd is { Count: > 0 } || host.CapDrop is { Count: > 0 }, "capability changes (--cap-add, --cap-drop)");
         Check(host.Ulimits is { Count: > 0 }, "ulimits (--ulimit)");
         Check(host.Devices is { Count: > 0 } || host.DeviceRequests is { Count: > 0 }, "devices (--device, --gpus)");
-        Check(host.RestartPolicy.Name is not ("" or "no"), "restart policies (--restart)");
         Check(host.Links is { Count: > 0 }, "links (--link)");
         Check(host.Dns is { Count: > 0 } || host.DnsSearch is { Count: > 0 } || host.DnsOptions is { Count: > 0 }, "DNS settings (--dns)");
         Check(host.ExtraHosts is { Count: > 0 }, "extra hosts (--add-host)");
