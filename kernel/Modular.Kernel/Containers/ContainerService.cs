@@ -161,7 +161,10 @@ public sealed class ContainerService
                 throw DriverException.Conflict(
                     $"cannot remove container \"/{container.Name}\": container is {what}: stop the container before removing or force remove");
             }
+            // A container being removed must not come back through its restart policy once killed.
+            container.ManuallyStopped = true;
             await runner.KillAndWaitAsync(container, cancellationToken);
+            await runner.CancelPendingRestartAsync(container, cancellationToken);
         }
 
         await handle.Lock.WaitAsync(cancellationToken);
