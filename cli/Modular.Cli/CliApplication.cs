@@ -21,7 +21,12 @@ internal static class CliApplication
         if (result.Errors.Count > 0 && !HelpRequested(result))
             return ReportParseError(result);
 
-        return await result.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+        // Attached commands decide themselves what SIGINT/SIGTERM mean (forward to the container, restore the terminal);
+        // the parser's handler would cancel the stream under them.
+        if (result.CommandResult.Command.Name is "run" or "start" or "attach" or "exec")
+            invocation.ProcessTerminationTimeout = null;
+        return await result.InvokeAsync(invocation).ConfigureAwait(false);
     }
 
     public static RootCommand BuildRoot()
@@ -50,7 +55,7 @@ internal static class CliApplication
 
         foreach (var command in new[]
                  {
-                     RunCommand.BuildRun(), RunCommand.BuildCreate(), StartCommand.Build(),
+                     RunCommand.BuildRun(), RunCommand.BuildCreate(), StartCommand.Build(), AttachCommand.Build(),
                      LifecycleCommands.BuildStop(), LifecycleCommands.BuildKill(), LifecycleCommands.BuildRestart(),
                      LifecycleCommands.BuildRm(), LifecycleCommands.BuildWait(),
                      PsCommand.Build(), LogsCommand.Build(), InspectCommand.Build(),
@@ -137,6 +142,7 @@ internal static class CliApplication
         ["run"] = "[OPTIONS] IMAGE [COMMAND] [ARG...]",
         ["create"] = "[OPTIONS] IMAGE [COMMAND] [ARG...]",
         ["start"] = "[OPTIONS] CONTAINER [CONTAINER...]",
+        ["attach"] = "[OPTIONS] CONTAINER",
         ["stop"] = "[OPTIONS] CONTAINER [CONTAINER...]",
         ["kill"] = "[OPTIONS] CONTAINER [CONTAINER...]",
         ["restart"] = "[OPTIONS] CONTAINER [CONTAINER...]",

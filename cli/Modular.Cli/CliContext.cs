@@ -28,7 +28,7 @@ internal sealed class CliContext : IDisposable
         Debug = debug;
         Out = output;
         Err = error;
-        StdinStream = stdin ?? Console.OpenStandardInput();
+        StdinStream = stdin ?? Terminal.StdinStream.Open();
         StdoutStream = stdout ?? Console.OpenStandardOutput();
         StderrStream = stderr ?? Console.OpenStandardError();
     }

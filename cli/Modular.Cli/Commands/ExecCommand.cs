@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Modular.Api.Client;
 using Modular.Api.Models;
+using Modular.Cli.Terminal;
 
 namespace Modular.Cli.Commands;
 
@@ -20,8 +21,8 @@ internal static class ExecCommand
         var interactive = new Option<bool>("--interactive", "-i") { Description = "Keep STDIN open even if not attached" };
         var user = new Option<string?>("--user", "-u") { Description = "Username or UID (format: \"<name|uid>[:<group|gid>]\")" };
         var workdir = new Option<string?>("--workdir", "-w") { Description = "Working directory inside the container" };
-        // The daemon cannot give an exec a terminal or extra privileges yet: these parse so the refusal can name them.
-        var tty = new Option<bool>("--tty", "-t") { Description = "Allocate a pseudo-TTY (not supported yet)" };
+        var tty = new Option<bool>("--tty", "-t") { Description = "Allocate a pseudo-TTY" };
+        // The daemon cannot give an exec extra privileges yet: the flag parses so the refusal can name it.
         var privileged = new Option<bool>("--privileged") { Description = "Give extended privileges to the command (not supported yet)" };
         var positional = new Argument<string[]>("CONTAINER COMMAND [ARG...]") { Arity = new ArgumentArity(2, ArgumentArity.OneOrMore.MaximumNumberOfValues) };
         foreach (var option in new Option[] { detach, detachKeys, env, envFile, interactive, privileged, tty, user, workdir })
@@ -30,15 +31,17 @@ internal static class ExecCommand
 
         CommandRunner.SetAction(command, async (context, result, cancellationToken) =>
         {
-            foreach (var refused in new Option[] { tty, privileged })
-                if (result.GetResult(refused) is { Implicit: false })
-                    throw CliErrors.WithHelp("exec", $"the \"{refused.Name}\" flag is not supported by modular yet", CliErrors.DaemonError);
+            if (result.GetResult(privileged) is { Implicit: false })
+                throw CliErrors.WithHelp("exec", $"the \"{privileged.Name}\" flag is not supported by modular yet", CliErrors.DaemonError);
 
             var arguments = result.GetValue(positional)!;
             var container = arguments[0];
             var isDetached = result.GetValue(detach);
+            var withTty = result.GetValue(tty);
             var config = new ExecConfig
             {
+                Tty = withTty,
+                ConsoleSize = withTty ? TtySizeMonitor.ConsoleSize() ?? [0, 0] : null,
                 User = result.GetValue(user) ?? "",
                 WorkingDir = result.GetValue(workdir) ?? "",
                 Cmd = arguments.Skip(1).ToList(),
@@ -51,15 +54,29 @@ internal static class ExecCommand
             };
 
             await context.Client.InspectContainerAsync(container, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!isDetached)
+                TtyChecks.RequireTerminalStdin(config.AttachStdin, withTty);
             var execId = await context.Client.CreateExecAsync(container, config, cancellationToken).ConfigureAwait(false);
             if (isDetached)
             {
-                await context.Client.StartExecDetachedAsync(execId, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await context.Client.StartExecDetachedAsync(execId, withTty, cancellationToken).ConfigureAwait(false);
                 return 0;
             }
 
-            using (var connection = await context.Client.StartExecAttachedAsync(execId, tty: false, cancellationToken).ConfigureAwait(false))
-                await new AttachSession(connection, context, config.AttachStdin, tty: false).RunAsync(cancellationToken).ConfigureAwait(false);
+            using (var connection = await context.Client.StartExecAttachedAsync(execId, withTty, config.ConsoleSize, cancellationToken).ConfigureAwait(false))
+            {
+                // docker monitors the exec's size only when stdin is a terminal (unlike run and attach, which look at stdout).
+                using var sizeMonitor = withTty && TerminalNative.IsTerminal(TerminalNative.StdinFileDescriptor)
+                    ? TtySizeMonitor.Start((height, width, token) => context.Client.ResizeExecAsync(execId, height, width, token), context.Err)
+                    : null;
+                var outcome = await new AttachSession(connection, context, config.AttachStdin, withTty, config.DetachKeys)
+                    .RunAsync(cancellationToken).ConfigureAwait(false);
+                // docker returns the escape proxy's error from exec as it does from attach.
+                if (outcome == AttachOutcome.Detached)
+                    throw new CliStatusException(1, AttachCommand.ReadEscapeSequence);
+                if (outcome == AttachOutcome.DetachedByDaemon)
+                    return 0;
+            }
 
             return await ExitCodeAsync(context, execId, cancellationToken).ConfigureAwait(false);
         });

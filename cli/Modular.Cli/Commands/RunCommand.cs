@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Modular.Api.Client;
 using Modular.Api.Models;
+using Modular.Cli.Terminal;
 
 namespace Modular.Cli.Commands;
 
@@ -43,6 +44,11 @@ internal static class RunCommand
                 throw CliErrors.WithHelp(name, e.Message, CliErrors.DaemonError);
             }
 
+            if (runAfterCreate && !settings.Detach)
+                TtyChecks.RequireTerminalStdin(request.AttachStdin, request.Tty);
+            if (request.HostConfig is { } hostConfig)
+                hostConfig.ConsoleSize = TtySizeMonitor.ConsoleSize() ?? [0, 0];
+
             var created = await CreateAsync(context, name, request, settings.Name, cancellationToken).ConfigureAwait(false);
             if (!runAfterCreate || settings.Detach)
             {
@@ -51,7 +57,10 @@ internal static class RunCommand
                 context.Out.WriteLine(created.Id);
                 return 0;
             }
-            return await RunAttachedAsync(context, created.Id, request, cancellationToken).ConfigureAwait(false);
+            using var signalProxy = settings.SigProxy && !request.Tty
+                ? SignalProxy.Start(signal => context.Client.KillContainerAsync(created.Id, signal))
+                : null;
+            return await RunAttachedAsync(context, created.Id, request, settings.DetachKeys, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -86,12 +95,13 @@ internal static class RunCommand
     }
 
     /// <summary>docker's order: attach (hijacked, before start) → wait registered → start → stream → exit status.</summary>
-    private static async Task<int> RunAttachedAsync(CliContext context, string id, ContainerCreateRequest request, CancellationToken cancellationToken)
+    private static async Task<int> RunAttachedAsync(
+        CliContext context, string id, ContainerCreateRequest request, string? detachKeys, CancellationToken cancellationToken)
     {
         HijackedConnection? connection = null;
         if (request.AttachStdin || request.AttachStdout || request.AttachStderr)
             connection = await context.Client.AttachAsync(id,
-                new AttachOptions(request.AttachStdin, request.AttachStdout, request.AttachStderr), cancellationToken).ConfigureAwait(false);
+                new AttachOptions(request.AttachStdin, request.AttachStdout, request.AttachStderr, NullIfEmpty(detachKeys)), cancellationToken).ConfigureAwait(false);
 
         using (connection)
         {
@@ -112,7 +122,15 @@ internal static class RunCommand
             }
 
             if (connection is not null)
-                await new AttachSession(connection, context, request.AttachStdin, request.Tty).RunAsync(cancellationToken).ConfigureAwait(false);
+            {
+                using var sizeMonitor = request.Tty
+                    ? TtySizeMonitor.Start((height, width, token) => context.Client.ResizeContainerAsync(id, height, width, token), context.Err)
+                    : null;
+                var outcome = await new AttachSession(connection, context, request.AttachStdin, request.Tty, detachKeys)
+                    .RunAsync(cancellationToken).ConfigureAwait(false);
+                if (outcome != AttachOutcome.Ended)
+                    return 0;
+            }
 
             var status = await wait.ConfigureAwait(false);
             if (status.Error is { Message.Length: > 0 } error)
@@ -120,6 +138,8 @@ internal static class RunCommand
             return (int)status.StatusCode;
         }
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static async Task IgnoreFailureAsync(Task task)
     {

@@ -25,6 +25,10 @@ internal sealed record RunSettings
     public string? LogDriver { get; init; }
     public IReadOnlyList<string> LogOptions { get; init; } = [];
     public string? Hostname { get; init; }
+    /// <summary>--detach-keys as given; null for the default ctrl-p,ctrl-q.</summary>
+    public string? DetachKeys { get; init; }
+    /// <summary>--sig-proxy (default true): forward this process's signals to the container while attached without a TTY.</summary>
+    public bool SigProxy { get; init; } = true;
 }
 
 /// <summary>The flags of run and create: the ones implemented, and docker's other flags, which are refused by name.</summary>
@@ -47,6 +51,8 @@ internal sealed class RunFlags
     public readonly Option<string[]> LogOpt = Multi("--log-opt", null, "Log driver options");
     public readonly Option<string[]> Label = Multi("--label", "-l", "Set meta data on a container");
     public readonly Option<string?> Hostname = new("--hostname", "-h") { Description = "Container host name" };
+    public readonly Option<string?> DetachKeys = new("--detach-keys") { Description = "Override the key sequence for detaching a container" };
+    public readonly Option<bool> SigProxy = new("--sig-proxy") { Description = "Proxy received signals to the process", DefaultValueFactory = _ => true };
 
     /// <summary>Docker flags this engine does not implement yet. Accepting them silently would run something other
     /// than what was asked, so they parse (to give a precise message) and are refused.</summary>
@@ -61,11 +67,11 @@ internal sealed class RunFlags
         ("--uts", null, true), ("--userns", null, true), ("--read-only", null, false), ("--security-opt", null, true),
         ("--sysctl", null, true), ("--shm-size", null, true), ("--health-cmd", null, true), ("--no-healthcheck", null, false),
         ("--gpus", null, true), ("--platform", null, true), ("--pull", null, true), ("--expose", null, true), ("--link", null, true),
-        ("--cgroupns", null, true), ("--cgroup-parent", null, true), ("--cidfile", null, true), ("--detach-keys", null, true),
+        ("--cgroupns", null, true), ("--cgroup-parent", null, true), ("--cidfile", null, true),
         ("--stop-signal", null, true), ("--stop-timeout", null, true), ("--group-add", null, true), ("--oom-kill-disable", null, false),
         ("--isolation", null, true), ("--annotation", null, true), ("--ip", null, true), ("--ip6", null, true),
         ("--mac-address", null, true), ("--label-file", null, true), ("--volumes-from", null, true), ("--domainname", null, true),
-        ("--storage-opt", null, true), ("--network-alias", null, true), ("--sig-proxy", null, true), ("--quiet", "-q", false),
+        ("--storage-opt", null, true), ("--network-alias", null, true), ("--quiet", "-q", false),
         ("--disable-content-trust", null, false), ("--blkio-weight", null, true), ("--device-cgroup-rule", null, true),
     ];
 
@@ -81,7 +87,7 @@ internal sealed class RunFlags
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Attach, Detach, Entrypoint, Env, EnvFile, Hostname, Interactive, Label, LogDriver, LogOpt, Name, Network, Remove, Runtime, Tty, User, WorkingDir })
+        foreach (var option in new Option[] { Attach, Detach, DetachKeys, Entrypoint, Env, EnvFile, Hostname, Interactive, Label, LogDriver, LogOpt, Name, Network, Remove, Runtime, SigProxy, Tty, User, WorkingDir })
             command.Options.Add(option);
 
         foreach (var (name, alias, takesValue) in NotImplemented)
@@ -120,5 +126,7 @@ internal sealed class RunFlags
         LogDriver = result.GetValue(LogDriver),
         LogOptions = result.GetValue(LogOpt) ?? [],
         Hostname = result.GetValue(Hostname),
+        DetachKeys = result.GetValue(DetachKeys),
+        SigProxy = result.GetValue(SigProxy),
     };
 }

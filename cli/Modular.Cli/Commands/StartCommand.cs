@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Modular.Api.Client;
+using Modular.Cli.Terminal;
 
 namespace Modular.Cli.Commands;
 
@@ -11,8 +12,10 @@ internal static class StartCommand
         var command = new Command("start", "Start one or more stopped containers");
         var attach = new Option<bool>("--attach", "-a") { Description = "Attach STDOUT/STDERR and forward signals" };
         var interactive = new Option<bool>("--interactive", "-i") { Description = "Attach container's STDIN" };
+        var detachKeys = new Option<string?>("--detach-keys") { Description = "Override the key sequence for detaching a container" };
         var containers = new Argument<string[]>("CONTAINER") { Arity = ArgumentArity.OneOrMore };
         command.Options.Add(attach);
+        command.Options.Add(detachKeys);
         command.Options.Add(interactive);
         command.Arguments.Add(containers);
 
@@ -23,7 +26,7 @@ internal static class StartCommand
             {
                 if (names.Length > 1)
                     throw new CliStatusException(1, "Error: you cannot start and attach multiple containers at once");
-                return await StartAttachedAsync(context, names[0], result.GetValue(interactive), cancellationToken).ConfigureAwait(false);
+                return await StartAttachedAsync(context, names[0], result.GetValue(interactive), result.GetValue(detachKeys), cancellationToken).ConfigureAwait(false);
             }
 
             var failed = new List<string>();
@@ -47,18 +50,27 @@ internal static class StartCommand
         return command;
     }
 
-    private static async Task<int> StartAttachedAsync(CliContext context, string name, bool interactive, CancellationToken cancellationToken)
+    /// <summary>docker's order: inspect, signal proxy (no TTY), attach, wait registered, start, terminal size, stream.</summary>
+    private static async Task<int> StartAttachedAsync(
+        CliContext context, string name, bool interactive, string? detachKeys, CancellationToken cancellationToken)
     {
         var container = await context.Client.InspectContainerAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
         var config = container.Config!;
+        var id = container.Id;
         var sendStdin = interactive && config.OpenStdin;
-        using var connection = await context.Client.AttachAsync(container.Id,
-            new AttachOptions(sendStdin, Stdout: true, Stderr: true), cancellationToken).ConfigureAwait(false);
+        using var signalProxy = config.Tty ? null : SignalProxy.Start(signal => context.Client.KillContainerAsync(id, signal));
+        using var connection = await context.Client.AttachAsync(id,
+            new AttachOptions(sendStdin, Stdout: true, Stderr: true, string.IsNullOrEmpty(detachKeys) ? null : detachKeys), cancellationToken).ConfigureAwait(false);
 
         var autoRemove = container.HostConfig?.AutoRemove == true;
-        var wait = await context.Client.BeginWaitContainerAsync(container.Id, autoRemove ? "removed" : "next-exit", cancellationToken).ConfigureAwait(false);
-        await context.Client.StartContainerAsync(container.Id, cancellationToken).ConfigureAwait(false);
-        await new AttachSession(connection, context, sendStdin, config.Tty).RunAsync(cancellationToken).ConfigureAwait(false);
+        var wait = await context.Client.BeginWaitContainerAsync(id, autoRemove ? "removed" : "next-exit", cancellationToken).ConfigureAwait(false);
+        await context.Client.StartContainerAsync(id, cancellationToken).ConfigureAwait(false);
+        using var sizeMonitor = config.Tty
+            ? TtySizeMonitor.Start((height, width, token) => context.Client.ResizeContainerAsync(id, height, width, token), context.Err)
+            : null;
+        var outcome = await new AttachSession(connection, context, sendStdin, config.Tty, detachKeys).RunAsync(cancellationToken).ConfigureAwait(false);
+        if (outcome != AttachOutcome.Ended)
+            return 0;
         var status = await wait.ConfigureAwait(false);
         return (int)status.StatusCode;
     }

@@ -125,9 +125,13 @@ public sealed partial class EngineClient
     }
 
     /// <summary><c>POST /exec/{id}/start</c> with <c>Detach:false</c>, hijacked.</summary>
-    public Task<HijackedConnection> StartExecAttachedAsync(string execId, bool tty, CancellationToken cancellationToken = default)
+    public Task<HijackedConnection> StartExecAttachedAsync(string execId, bool tty, CancellationToken cancellationToken = default) =>
+        StartExecAttachedAsync(execId, tty, consoleSize: null, cancellationToken);
+
+    /// <summary><c>POST /exec/{id}/start</c> with <c>Detach:false</c> and the terminal's initial [height, width], hijacked.</summary>
+    public Task<HijackedConnection> StartExecAttachedAsync(string execId, bool tty, ulong[]? consoleSize, CancellationToken cancellationToken = default)
     {
-        var body = Encoding.UTF8.GetBytes($"{{\"Detach\":false,\"Tty\":{(tty ? "true" : "false")}}}");
+        var body = JsonSerializer.SerializeToUtf8Bytes(new ExecStartConfig { Detach = false, Tty = tty, ConsoleSize = consoleSize }, ApiJson.Default.ExecStartConfig);
         return HijackAsync($"/exec/{Escape(execId)}/start", "application/json", body, cancellationToken);
     }
 }
