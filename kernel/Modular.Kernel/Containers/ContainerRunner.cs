@@ -153,6 +153,10 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         {
             env.Add($"HOME={user.Home}");
         }
+        if (container.Config.Tty && !env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
+        {
+            env.Add("TERM=xterm");
+        }
 
         var cwd = container.Config.WorkingDir.Length > 0 ? container.Config.WorkingDir : "/";
         EnsureWorkingDirectory(rootfs, cwd, user);

@@ -85,6 +85,10 @@ public sealed class ExecService
             {
                 var user = UserResolver.Resolve(rootfs, exec.Config.User.Length > 0 ? exec.Config.User : container.Config.User);
                 var env = ContainerFactory.MergeEnv(container.Config.Env ?? [], exec.Config.Env ?? []);
+                if (exec.Config.Tty && !env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
+                {
+                    env.Add("TERM=xterm");
+                }
                 var cwd = exec.Config.WorkingDir.Length > 0 ? exec.Config.WorkingDir
                     : container.Config.WorkingDir.Length > 0 ? container.Config.WorkingDir : "/";
                 var process = OciSpecBuilder.BuildProcess(new ProcessSpec(exec.Config.Cmd!, env, cwd, user, Terminal: exec.Config.Tty));
