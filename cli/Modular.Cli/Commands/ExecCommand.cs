@@ -23,7 +23,7 @@ internal static class ExecCommand
         var workdir = new Option<string?>("--workdir", "-w") { Description = "Working directory inside the container" };
         var tty = new Option<bool>("--tty", "-t") { Description = "Allocate a pseudo-TTY" };
         // The daemon cannot give an exec extra privileges yet: the flag parses so the refusal can name it.
-        var privileged = new Option<bool>("--privileged") { Description = "Give extended privileges to the command (not supported yet)" };
+        var privileged = new Option<bool>("--privileged") { Description = "Give extended privileges to the command" };
         var positional = new Argument<string[]>("CONTAINER COMMAND [ARG...]") { Arity = new ArgumentArity(2, ArgumentArity.OneOrMore.MaximumNumberOfValues) };
         foreach (var option in new Option[] { detach, detachKeys, env, envFile, interactive, privileged, tty, user, workdir })
             command.Options.Add(option);
@@ -31,8 +31,6 @@ internal static class ExecCommand
 
         CommandRunner.SetAction(command, async (context, result, cancellationToken) =>
         {
-            if (result.GetResult(privileged) is { Implicit: false })
-                throw CliErrors.WithHelp("exec", $"the \"{privileged.Name}\" flag is not supported by modular yet", CliErrors.DaemonError);
 
             var arguments = result.GetValue(positional)!;
             var container = arguments[0];
@@ -41,6 +39,7 @@ internal static class ExecCommand
             var config = new ExecConfig
             {
                 Tty = withTty,
+                Privileged = result.GetValue(privileged),
                 ConsoleSize = withTty ? TtySizeMonitor.ConsoleSize() ?? [0, 0] : null,
                 User = result.GetValue(user) ?? "",
                 WorkingDir = result.GetValue(workdir) ?? "",

@@ -34,10 +34,6 @@ public sealed class ExecService
         {
             throw DriverException.InvalidArgument("No exec command specified");
         }
-        if (config.Privileged)
-        {
-            throw DriverException.InvalidArgument("this version of Modular does not support privileged exec (--privileged) yet");
-        }
         var exec = new ExecInstance(ContainerNames.NewId(), container, config);
         _execs[exec.Id] = exec;
         containers.Publish(container, $"exec_create: {string.Join(' ', config.Cmd)}", new Dictionary<string, string> { ["execID"] = exec.Id });
@@ -91,7 +87,7 @@ public sealed class ExecService
                 }
                 var cwd = exec.Config.WorkingDir.Length > 0 ? exec.Config.WorkingDir
                     : container.Config.WorkingDir.Length > 0 ? container.Config.WorkingDir : "/";
-                var process = OciSpecBuilder.BuildProcess(new ProcessSpec(exec.Config.Cmd!, env, cwd, user, Terminal: exec.Config.Tty));
+                var process = OciSpecBuilder.BuildProcess(new ProcessSpec(exec.Config.Cmd!, env, cwd, user, Terminal: exec.Config.Tty, AllCapabilities: exec.Config.Privileged));
                 Persistence.AtomicFile.WriteAllBytes(processFile, JsonSerializer.SerializeToUtf8Bytes(process));
             }
             finally

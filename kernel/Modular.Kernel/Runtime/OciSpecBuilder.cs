@@ -8,7 +8,8 @@ public sealed record ProcessSpec(
     IReadOnlyList<string> Env,
     string Cwd,
     ResolvedUser User,
-    bool Terminal);
+    bool Terminal,
+    bool AllCapabilities = false);
 
 /// <summary>A bind mount of a file the kernel generated (hosts, hostname, resolv.conf) or of a host path.</summary>
 public sealed record BindMount(string Source, string Destination, bool ReadOnly);
@@ -37,6 +38,31 @@ public static class OciSpecBuilder
         "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
     ];
 
+    /// <summary>
+    /// What "privileged" grants: every capability the daemon itself holds in its bounding set, as dockerd does. Asking
+    /// for more fails (this machine's daemon, for one, has no CAP_SYS_RESOURCE).
+    /// </summary>
+    public static readonly string[] AllCapabilities = HeldCapabilities();
+
+    // In capability-number order: position n is capability n.
+    private static string[] KnownCapabilities() =>
+    [
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
+        "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
+        "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+        "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
+        "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL",
+        "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
+        "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+    ];
+
+    private static string[] HeldCapabilities()
+    {
+        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("CapBnd:", StringComparison.Ordinal)) : null;
+        var boundingSet = line is null ? ulong.MaxValue : Convert.ToUInt64(line["CapBnd:".Length..].Trim(), 16);
+        return KnownCapabilities().Where((_, number) => (boundingSet & (1UL << number)) != 0).ToArray();
+    }
+
     private static readonly string[] MaskedPaths =
     [
         "/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
@@ -50,7 +76,7 @@ public static class OciSpecBuilder
     /// <summary>The spec's "process" object; also the whole of what `runc exec --process` takes.</summary>
     public static JsonObject BuildProcess(ProcessSpec process)
     {
-        var capabilities = new JsonArray(DefaultCapabilities.Select(c => (JsonNode)JsonValue.Create(c)!).ToArray());
+        var capabilities = new JsonArray((process.AllCapabilities ? AllCapabilities : DefaultCapabilities).Select(c => (JsonNode)JsonValue.Create(c)!).ToArray());
         var user = new JsonObject
         {
             ["uid"] = process.User.Uid,
