@@ -122,12 +122,7 @@ internal sealed class ContainerRow(ContainerSummary container, bool truncate, Da
 
     public JsonObject ToJson()
     {
-        var json = new JsonObject();
-        foreach (var field in JsonFields)
-        {
-            TryGetField(field, [], out var value);
-            json[field] = (string?)value;
-        }
+        var json = ((ITemplateObject)this).FieldsAsJson(JsonFields);
         // docker's context has a Platform method that is nil unless the daemon reports an image platform.
         json.Insert(json.IndexOf("Ports"), "Platform", null);
         return json;

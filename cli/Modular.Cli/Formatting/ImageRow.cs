@@ -130,12 +130,7 @@ internal sealed class ImageRow(ImageSummary image, string repository, string tag
 
     public JsonObject ToJson()
     {
-        var json = new JsonObject();
-        foreach (var field in JsonFields)
-        {
-            TryGetField(field, [], out var value);
-            json[field] = (string?)value;
-        }
+        var json = ((ITemplateObject)this).FieldsAsJson(JsonFields);
         return json;
     }
 }

@@ -71,12 +71,7 @@ internal sealed class StatsRow(StatsEntry entry, bool truncate) : ITemplateObjec
 
     public JsonObject ToJson()
     {
-        var json = new JsonObject();
-        foreach (var field in JsonFields)
-        {
-            TryGetField(field, [], out var value);
-            json[field] = (string?)value;
-        }
+        var json = ((ITemplateObject)this).FieldsAsJson(JsonFields);
         return json;
     }
 }

@@ -20,6 +20,18 @@ internal interface ITemplateObject
 
     /// <summary>The values Go's %v prints between braces for this struct, in field order.</summary>
     IEnumerable<object?> StructValues() => ToJson().Select(p => TemplateValues.FromJson(p.Value));
+
+    /// <summary>The JSON docker's formatter contexts print: each named field's string value, in the given order.</summary>
+    JsonObject FieldsAsJson(IEnumerable<string> fields)
+    {
+        var json = new JsonObject();
+        foreach (var field in fields)
+        {
+            TryGetField(field, [], out var value);
+            json[field] = (string?)value;
+        }
+        return json;
+    }
 }
 
 /// <summary>What Go prints for a missing map key.</summary>
