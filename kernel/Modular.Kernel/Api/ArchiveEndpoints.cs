@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Modular.Kernel.Containers;
 using Modular.Kernel.Containers.Archive;
 using Modular.Kernel.Runtime;
+using Modular.Kernel.Streams;
 using Modular.Sdk;
 
 namespace Modular.Kernel.Api;

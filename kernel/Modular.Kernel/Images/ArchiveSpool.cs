@@ -2,6 +2,8 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using Modular.Sdk;
 
+using Modular.Kernel.Streams;
+
 namespace Modular.Kernel.Images;
 
 /// <summary>
@@ -169,54 +171,9 @@ internal sealed class ArchiveSpool : IDisposable
     {
         var head = new byte[2];
         var length = await archive.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
-        var replayed = new ConcatenatedStream(head.AsMemory(0, length), archive);
+        var replayed = new PrefixedStream(head.AsMemory(0, length), archive, leaveOpen: true);
         return length == 2 && head[0] == 0x1f && head[1] == 0x8b
             ? new GZipStream(replayed, CompressionMode.Decompress)
             : replayed;
-    }
-
-    /// <summary>Bytes already read for sniffing followed by the rest of the source (which it does not dispose).</summary>
-    private sealed class ConcatenatedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
-    {
-        private ReadOnlyMemory<byte> _prefix = prefix;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_prefix.IsEmpty)
-            {
-                return rest.Read(buffer);
-            }
-            var count = Math.Min(buffer.Length, _prefix.Length);
-            _prefix.Span[..count].CopyTo(buffer);
-            _prefix = _prefix[count..];
-            return count;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_prefix.IsEmpty)
-            {
-                return await rest.ReadAsync(buffer, cancellationToken);
-            }
-            var count = Math.Min(buffer.Length, _prefix.Length);
-            _prefix[..count].CopyTo(buffer);
-            _prefix = _prefix[count..];
-            return count;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using Modular.Sdk;
 
+using Modular.Kernel.Streams;
+
 namespace Modular.Kernel.Images;
 
 /// <summary>Recognises a layer's compression by its first bytes (not by a media type, which archives may lie about).</summary>
@@ -34,44 +36,5 @@ internal static class LayerDecompression
             throw DriverException.InvalidArgument("unsupported layer compression: zstd");
         }
         return replayed;
-    }
-
-    /// <summary>Gives back bytes already read for sniffing, then the rest of the source.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
-    {
-        private ReadOnlyMemory<byte> _prefix = prefix;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_prefix.IsEmpty)
-            {
-                return rest.Read(buffer);
-            }
-            var count = Math.Min(buffer.Length, _prefix.Length);
-            _prefix.Span[..count].CopyTo(buffer);
-            _prefix = _prefix[count..];
-            return count;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                rest.Dispose();
-            }
-            base.Dispose(disposing);
-        }
     }
 }

@@ -1,7 +1,7 @@
-namespace Modular.Kernel.Containers.Archive;
+namespace Modular.Kernel.Streams;
 
 /// <summary>A read-only stream that gives back bytes already read from <paramref name="rest"/> (to sniff a format) before the rest.</summary>
-public sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+public sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest, bool leaveOpen = false) : Stream
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
 
@@ -49,7 +49,10 @@ public sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : S
     {
         if (disposing)
         {
-            rest.Dispose();
+            if (!leaveOpen)
+            {
+                rest.Dispose();
+            }
         }
         base.Dispose(disposing);
     }
