@@ -36,19 +36,8 @@ public sealed class OciRuntime
         var pidFile = Path.Combine(bundle, "init.pid");
         var logFile = Path.Combine(bundle, "runtime.log");
         File.Delete(logFile);
-        var process = Process.Start(StartInfo(redirectStdio: true,
-            ["--log", logFile, "--log-format", "json", "create", "--bundle", bundle, "--pid-file", pidFile, .. ConsoleArguments(consoleSocket), id]))
-            ?? throw new DriverException(DriverErrorKind.Internal, $"could not start {_config.Path}");
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            var stderr = await process.StandardError.ReadToEndAsync(cancellationToken);
-            var reason = LastError(logFile) ?? stderr.Trim();
-            process.Dispose();
-            throw RuntimeError("create", reason);
-        }
-        var pid = int.Parse((await File.ReadAllTextAsync(pidFile, cancellationToken)).Trim());
-        return new CreatedContainer(pid, process);
+        return await LaunchDetachedAsync("create", logFile, pidFile,
+            ["create", "--bundle", bundle, "--pid-file", pidFile, .. ConsoleArguments(consoleSocket), id], cancellationToken);
     }
 
     public Task StartAsync(string id, CancellationToken cancellationToken) => RunAsync(cancellationToken, "start", id);
@@ -60,8 +49,17 @@ public sealed class OciRuntime
     public async Task<CreatedContainer> ExecAsync(string id, string processFile, string pidFile, string? consoleSocket, CancellationToken cancellationToken)
     {
         var logFile = Path.ChangeExtension(processFile, ".log");
-        var process = Process.Start(StartInfo(redirectStdio: true,
-            ["--log", logFile, "--log-format", "json", "exec", "--detach", "--pid-file", pidFile, "--process", processFile, .. ConsoleArguments(consoleSocket), id]))
+        return await LaunchDetachedAsync("exec", logFile, pidFile,
+            ["exec", "--detach", "--pid-file", pidFile, "--process", processFile, .. ConsoleArguments(consoleSocket), id], cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a runtime command that leaves a process behind (create, exec --detach): the process keeps the returned
+    /// pipes as its stdio; a failure is reported with the runtime's own words from its JSON log.
+    /// </summary>
+    private async Task<CreatedContainer> LaunchDetachedAsync(string operation, string logFile, string pidFile, string[] args, CancellationToken cancellationToken)
+    {
+        var process = Process.Start(StartInfo(redirectStdio: true, ["--log", logFile, "--log-format", "json", .. args]))
             ?? throw new DriverException(DriverErrorKind.Internal, $"could not start {_config.Path}");
         await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0)
@@ -69,7 +67,7 @@ public sealed class OciRuntime
             var stderr = await process.StandardError.ReadToEndAsync(cancellationToken);
             var reason = LastError(logFile) ?? stderr.Trim();
             process.Dispose();
-            throw RuntimeError("exec", reason);
+            throw RuntimeError(operation, reason);
         }
         var pid = int.Parse((await File.ReadAllTextAsync(pidFile, cancellationToken)).Trim());
         return new CreatedContainer(pid, process);
