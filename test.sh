@@ -40,6 +40,7 @@ run_root="$(mktemp -d /tmp/modular-test.XXXXXX)"
 export MODULAR_E2E_TMPDIR="$run_root"
 logs="$repo/artifacts/test-logs"
 mkdir -p "$logs"
+rm -f "$logs"/*.log
 
 final_sweep() {
   "$repo/tests/e2e/sweep-root.sh" "$run_root" || echo "test.sh: the final sweep of $run_root was incomplete" >&2
@@ -147,6 +148,13 @@ final_sweep
 trap - EXIT
 
 log "finished in $((SECONDS - started)) s"
+# CI shows only the tail of the output, so every failure is repeated here with the start of its message.
+for suite_log in "$logs"/*.log; do
+  sed 's/\x1b\[[0-9;]*m//g' "$suite_log" | awk '
+    /\[FAIL\]/ { shown = 0; failing = 1; print "FAILED: " $0; next }
+    failing && (/\[(SKIP|PASS)\]$/ || /^ *Finished:/ || /^=== /) { failing = 0 }
+    failing && shown < 12 { print "    " $0; shown++ }'
+done
 for problem in "${problems[@]}"; do
   echo "PROBLEM: $problem"
 done
