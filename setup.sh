@@ -11,7 +11,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 repo="$(pwd)"
-bin="$repo/artifacts/bin"
+# MODULAR_BIN lets an engineer build a private copy (the e2e tests read the same variable).
+bin="${MODULAR_BIN:-$repo/artifacts/bin}"
 
 # runc/crun: OCI runtimes. busybox-static: the offline base image. iptables/nftables: bridge networking.
 # btrfs-progs: the btrfs storage driver. docker.io: the reference CLI and dockerd for tests and benchmarks.
@@ -74,7 +75,7 @@ publish() {
 # instead of having them rewritten under it, and a failed build leaves the previous artifacts/bin intact.
 build() {
   command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not on PATH"
-  local staging="$repo/artifacts/bin.staging"
+  local staging="$bin.staging"
   rm -rf "$staging"
   mkdir -p "$staging/plugins"
   # The staging path is expanded now: the EXIT trap runs after this function's locals are gone.
