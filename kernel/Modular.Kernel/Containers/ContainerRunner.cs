@@ -163,7 +163,7 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
 
         var hostNetwork = containers.UsesHostNetwork(container);
         var folder = containers.Store.DirectoryOf(container.Id);
-        ContainerFiles.Write(folder, container.Config.Hostname, hostNetwork);
+        Networks.EtcFiles.ContainerResolution.Write(container, folder, hostNetwork, addresses: []);
         var binds = new List<BindMount>
         {
             new(ContainerFiles.ResolvConfPath(folder), "/etc/resolv.conf", false),
