@@ -103,7 +103,7 @@ public abstract partial class StorageDriverConformance : IDisposable
         return _driver;
     }
 
-    /// <summary>Applies the tar <paramref name="diff"/> produces onto a new image layer on <paramref name="parent"/>, as docker commit does.</summary>
+    /// <summary>Applies the diff tar of <paramref name="layer"/> onto a new image layer on <paramref name="parent"/>, as docker commit does.</summary>
     protected string CommitToImageLayer(string layer, string? parent)
     {
         var image = NewId();
