@@ -97,6 +97,7 @@ public static class ModularEngine
         ContainerEndpoints.Map(app);
         StreamEndpoints.Map(app);
         ImageEndpoints.Map(app);
+        ImageArchiveEndpoints.Map(app);
         NetworkEndpoints.Map(app);
         EventEndpoints.Map(app);
         DiskUsageEndpoints.Map(app);

@@ -12,8 +12,6 @@ public sealed partial class ImageService
     /// </summary>
     public IReadOnlyList<ImageDeleteItem> Delete(string nameOrId, bool force, bool prune, Func<string, ImageUser?> usedBy)
     {
-        // prune only matters for parent images, which imported and loaded images never have.
-        _ = prune;
         lock (_gate)
         {
             var id = ResolveLocked(nameOrId);
@@ -63,7 +61,12 @@ public sealed partial class ImageService
                     records.Add(new ImageDeleteItem(reference.Familiar, null));
                 }
             }
+            var parent = _parents.ParentOf(id);
             DeleteImage(id, force, quiet: removedRepositoryReference, usedBy, records);
+            if (prune)
+            {
+                PruneUntaggedParents(parent, usedBy, records);
+            }
             return records;
         }
     }
@@ -73,7 +76,7 @@ public sealed partial class ImageService
         var conflict = FindConflict(id, usedBy, hard: true, stoppedContainers: !force, references: !force);
         if (conflict is not null)
         {
-            if (quiet && (_references.ReferencesTo(id).Count > 0 || conflict.Used))
+            if (quiet && (_references.ReferencesTo(id).Count > 0 || _parents.HasChildren(id) || conflict.Used))
             {
                 return;
             }
@@ -87,6 +90,7 @@ public sealed partial class ImageService
         var image = _images[id];
         File.Delete(Path.Combine(_contentFolder, Sha256Digest.Hex(id)));
         _images.Remove(id);
+        _parents.Forget(id);
         _references.ForgetImage(id);
         records.Add(new ImageDeleteItem(null, id));
         if (usedBy(id) is not null)
@@ -99,8 +103,27 @@ public sealed partial class ImageService
         }
     }
 
+    /// <summary>
+    /// Docker removes the untagged parents (intermediate images of a build or commit) a deleted image leaves behind,
+    /// up to the first one that is tagged, used by a container or still has other children.
+    /// </summary>
+    private void PruneUntaggedParents(string? parentId, Func<string, ImageUser?> usedBy, List<ImageDeleteItem> records)
+    {
+        while (parentId is not null && _images.ContainsKey(parentId) && !_parents.HasChildren(parentId) &&
+               _references.ReferencesTo(parentId).Count == 0 && usedBy(parentId) is null)
+        {
+            var next = _parents.ParentOf(parentId);
+            DeleteImage(parentId, force: false, quiet: false, usedBy, records);
+            parentId = next;
+        }
+    }
+
     private ImageConflict? FindConflict(string id, Func<string, ImageUser?> usedBy, bool hard, bool stoppedContainers, bool references)
     {
+        if (hard && _parents.HasChildren(id))
+        {
+            return new ImageConflict(true, false, "image has dependent child images");
+        }
         var user = usedBy(id);
         if (hard && user is { Running: true })
         {

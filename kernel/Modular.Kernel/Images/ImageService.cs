@@ -18,6 +18,7 @@ public sealed partial class ImageService
     private readonly ILogger _logger;
     private readonly LayerStore _layers;
     private readonly ReferenceStore _references;
+    private readonly ImageParentStore _parents;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StoredImage> _images = new(StringComparer.Ordinal);
 
@@ -40,6 +41,8 @@ public sealed partial class ImageService
         AtomicFile.RemoveLeftovers(root);
         _references = new ReferenceStore(Path.Combine(root, "repositories.json"));
         _references.RemoveDangling(_images.ContainsKey);
+        _parents = new ImageParentStore(Path.Combine(root, "imagedb", "metadata", "sha256"));
+        _parents.RemoveMissing(_images.ContainsKey);
     }
 
     /// <summary>This host's architecture as images name it (<c>amd64</c>, <c>arm64</c>, ...).</summary>
@@ -179,7 +182,7 @@ public sealed partial class ImageService
         var layers = image.ChainIds.Select(chainId => _layers.Get(chainId)).OfType<LayerRecord>().ToArray();
         return new ImageRecord(
             image.Id,
-            ParentId: "",
+            ParentId: _parents.ParentOf(image.Id) ?? "",
             RepoTags: references.Where(r => r.Tag is not null).Select(r => r.Familiar).ToArray(),
             RepoDigests: references.Where(r => r.Digest is not null).Select(r => r.Familiar).ToArray(),
             Created: image.Config.Created ?? DateTimeOffset.UnixEpoch,
@@ -194,7 +197,8 @@ public sealed partial class ImageService
         _images.Values.SelectMany(image => image.ChainIds).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Stores a config whose layers are registered and leased, and points the tags at it.</summary>
-    private string Commit(byte[] configBytes, ImageConfig config, IReadOnlyList<ImageReference> tags, List<string> messages)
+    private string Commit(byte[] configBytes, ImageConfig config, IReadOnlyList<ImageReference> tags, List<string> messages,
+        string? parentId = null)
     {
         var id = Sha256Digest.Of(configBytes);
         lock (_gate)
@@ -203,6 +207,10 @@ public sealed partial class ImageService
             {
                 AtomicFile.WriteAllBytes(Path.Combine(_contentFolder, Sha256Digest.Hex(id)), configBytes);
                 _images[id] = new StoredImage(id, config, ChainId.All(config.DiffIds));
+                if (parentId is not null && _images.ContainsKey(parentId))
+                {
+                    _parents.Set(id, parentId);
+                }
             }
             foreach (var tag in tags)
             {

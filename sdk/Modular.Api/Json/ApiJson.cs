@@ -34,6 +34,7 @@ namespace Modular.Api.Json;
 [JsonSerializable(typeof(List<ImageDeleteResponseItem>))]
 [JsonSerializable(typeof(HistoryItem))]
 [JsonSerializable(typeof(List<HistoryItem>))]
+[JsonSerializable(typeof(ImagesPruneResponse))]
 [JsonSerializable(typeof(NetworkSummary))]
 [JsonSerializable(typeof(List<NetworkSummary>))]
 [JsonSerializable(typeof(ProgressMessage))]
