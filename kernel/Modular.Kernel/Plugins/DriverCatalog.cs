@@ -77,6 +77,13 @@ public sealed class DriverCatalog : IDriverRegistrar
     public string PluginOf(DriverKind kind, string name) =>
         _registrations.TryGetValue((kind, name), out var r) ? r.Plugin : "";
 
+    /// <summary>The drivers <paramref name="plugin"/> registered, as "kind/name" (e.g. <c>logging/sqlite</c>).</summary>
+    public IReadOnlyList<string> DriversOf(string plugin) =>
+        _registrations.Where(r => r.Value.Plugin == plugin)
+            .Select(r => $"{r.Key.Kind.ToString().ToLowerInvariant()}/{r.Key.Name}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
     public IStorageDriver Storage(string name) => (IStorageDriver)Get(DriverKind.Storage, name);
 
     public INetworkDriver Network(string name) => (INetworkDriver)Get(DriverKind.Network, name);

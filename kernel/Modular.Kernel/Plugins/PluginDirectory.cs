@@ -13,7 +13,10 @@ public sealed class PluginDirectory(IPluginLoader loader, DriverCatalog catalog,
     {
         foreach (var folder in searchFolders.Where(Directory.Exists))
         {
-            foreach (var pluginFolder in Directory.GetDirectories(folder).Order(StringComparer.Ordinal))
+            // Installed packages (a state file, a payload per version) are activated by InstalledPluginActivator through
+            // TryLoad; dot-folders are an install in progress.
+            foreach (var pluginFolder in Directory.GetDirectories(folder).Order(StringComparer.Ordinal)
+                         .Where(f => !Path.GetFileName(f).StartsWith('.') && !Installed.InstalledPluginStore.IsInstalledPluginFolder(f)))
             {
                 Load(pluginFolder);
             }
@@ -23,7 +26,18 @@ public sealed class PluginDirectory(IPluginLoader loader, DriverCatalog catalog,
     public void Load(string pluginFolder)
     {
         var name = Path.GetFileName(pluginFolder);
-        var assembly = Path.Combine(pluginFolder, name + ".dll");
+        if (!TryLoad(name, Path.Combine(pluginFolder, name + ".dll"), out var error))
+        {
+            var warning = $"plugin {name} failed to load: {error}";
+            logger.LogWarning("{Warning}", warning);
+            catalog.AddWarning(warning);
+        }
+    }
+
+    /// <summary>Loads the plugin assembly at <paramref name="assembly"/> and registers its drivers under <paramref name="name"/>.</summary>
+    /// <returns>False with the reason when the assembly is missing, is no driver module, or its Register throws.</returns>
+    public bool TryLoad(string name, string assembly, out string? error)
+    {
         try
         {
             if (!File.Exists(assembly))
@@ -31,13 +45,15 @@ public sealed class PluginDirectory(IPluginLoader loader, DriverCatalog catalog,
                 throw new FileNotFoundException($"{assembly} not found");
             }
             catalog.RegisterModule(name, loader.LoadModule(assembly));
-            logger.LogDebug("Loaded plugin {Plugin} from {Folder}", name, pluginFolder);
+            logger.LogDebug("Loaded plugin {Plugin} from {Assembly}", name, assembly);
+            error = null;
+            return true;
         }
         catch (Exception e)
         {
-            var warning = $"plugin {name} failed to load: {e.Message}";
-            logger.LogWarning("{Warning}", warning);
-            catalog.AddWarning(warning);
+            // A TargetInvocationException or type-load failure says more in its inner exception.
+            error = (e.InnerException is { } inner && e is System.Reflection.TargetInvocationException ? inner : e).Message;
+            return false;
         }
     }
 }
