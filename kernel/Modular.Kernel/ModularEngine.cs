@@ -12,6 +12,7 @@ using Modular.Kernel.Host;
 using Modular.Kernel.Images;
 using Modular.Kernel.Networks;
 using Modular.Kernel.Plugins;
+using Modular.Kernel.Plugins.Installed;
 using Modular.Kernel.Runtime;
 using Modular.Sdk;
 using Serilog;
@@ -40,7 +41,12 @@ public static class ModularEngine
         Directory.CreateDirectory(config.DataRoot);
         Directory.CreateDirectory(config.ExecRoot);
         var catalog = new DriverCatalog(config.DataRoot, config.ExecRoot, loggerFactory);
-        new PluginDirectory(new IsolatedPluginLoader(), catalog, loggerFactory.CreateLogger<PluginDirectory>()).LoadAll(pluginFolders);
+        var pluginDirectory = new PluginDirectory(new IsolatedPluginLoader(), catalog, loggerFactory.CreateLogger<PluginDirectory>());
+        pluginDirectory.LoadAll(pluginFolders);
+        // Installed packages join the same catalog before any driver is selected, so daemon.json can name them.
+        var installedPlugins = new InstalledPluginStore(config.DataRoot);
+        var pluginActivator = new InstalledPluginActivator(installedPlugins, pluginDirectory, catalog, loggerFactory.CreateLogger("plugins"));
+        pluginActivator.ActivateAll();
         config = config with { StorageDriver = SelectStorageDriver(config, catalog, loggerFactory.CreateLogger("storage")) };
         if (!catalog.Has(DriverKind.Logging, config.LogDriver))
         {
@@ -87,7 +93,10 @@ public static class ModularEngine
             .AddSingleton<ContainerReconciler>()
             .AddSingleton<ContainerShutdown>()
             .AddSingleton(new EngineIdentity(config.DataRoot))
-            .AddSingleton<InfoReport>();
+            .AddSingleton<InfoReport>()
+            .AddSingleton(installedPlugins)
+            .AddSingleton(pluginActivator)
+            .AddSingleton<PluginUsage>();
 
         var app = builder.Build();
         app.UseMiddleware<ApiMiddleware>();
@@ -106,6 +115,7 @@ public static class ModularEngine
         WebSocketAttachEndpoint.Map(app);
         ArchiveEndpoints.Map(app);
         StatsEndpoints.Map(app);
+        PluginEndpoints.Map(app);
         return app;
     }
 
