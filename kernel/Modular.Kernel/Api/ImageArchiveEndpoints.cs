@@ -19,6 +19,35 @@ public static class ImageArchiveEndpoints
     {
         app.MapPost("/commit", CommitAsync);
         app.MapGet("/containers/{id}/export", ExportAsync);
+        app.MapGet("/images/get", (HttpContext context, ContainerService containers) =>
+            SaveAsync(context, context.Request.Query["names"].SelectMany(n => (n ?? "").Split(',')).Where(n => n.Length > 0).ToArray(), containers));
+    }
+
+    /// <summary><c>GET /images/{name}/history</c>.</summary>
+    public static Task HistoryAsync(HttpContext context, string name, ContainerService containers)
+    {
+        var rows = containers.Images.History(name).Select(row => new HistoryItem
+        {
+            Id = row.Id,
+            Created = row.Created?.ToUnixTimeSeconds() ?? 0,
+            CreatedBy = row.CreatedBy,
+            Tags = row.Tags.Count == 0 ? null : row.Tags.ToList(),
+            Size = row.Size,
+            Comment = row.Comment,
+        }).ToList();
+        return HttpJson.WriteAsync(context, 200, rows, ApiJson.Default.ListHistoryItem);
+    }
+
+    /// <summary><c>docker save</c> (<c>GET /images/get?names=</c> and <c>GET /images/{name}/get</c>).</summary>
+    public static async Task SaveAsync(HttpContext context, IReadOnlyList<string> names, ContainerService containers)
+    {
+        context.Response.ContentType = "application/x-tar";
+        await containers.Images.SaveAsync(names, context.Response.Body, context.RequestAborted);
+        foreach (var name in names)
+        {
+            containers.Events.Publish(new Events.EngineEvent("image", "save", containers.Images.Resolve(name),
+                new Dictionary<string, string> { ["name"] = name }, DateTimeOffset.UtcNow));
+        }
     }
 
     private static async Task CommitAsync(HttpContext context, ContainerService containers, ContainerRunner runner)

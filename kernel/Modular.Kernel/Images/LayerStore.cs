@@ -16,6 +16,7 @@ internal sealed class LayerStore
 {
     private readonly string _recordsFolder;
     private readonly string _pendingFolder;
+    private readonly string _layoutFolder;
     private readonly IStorageDriver _driver;
     private readonly ILogger _logger;
     private readonly Lock _sync = new();
@@ -26,6 +27,8 @@ internal sealed class LayerStore
     {
         _recordsFolder = Path.Combine(layerDbFolder, "sha256");
         _pendingFolder = Path.Combine(layerDbFolder, "pending");
+        _layoutFolder = Path.Combine(layerDbFolder, "tar-layout");
+        Directory.CreateDirectory(_layoutFolder);
         _driver = driver;
         _logger = logger;
         Directory.CreateDirectory(_recordsFolder);
@@ -71,12 +74,20 @@ internal sealed class LayerStore
         try
         {
             _driver.Create(cacheId, parent?.CacheId);
+            var layoutTemporary = Path.Combine(_layoutFolder, $".{cacheId}.tmp");
             using (var uncompressed = LayerDecompression.OpenUncompressed(diff))
-            using (var digesting = new DigestingReadStream(uncompressed))
+            using (var recorder = new TarLayoutRecorder(uncompressed, File.Create(layoutTemporary)))
+            using (var digesting = new DigestingReadStream(recorder))
             {
                 size = _driver.ApplyDiff(cacheId, parent?.CacheId, digesting);
                 diffId = digesting.Finish();
+                recorder.Complete();
             }
+            using (var written = File.OpenHandle(layoutTemporary, FileMode.Open, FileAccess.ReadWrite))
+            {
+                RandomAccess.FlushToDisk(written);
+            }
+            File.Move(layoutTemporary, LayoutPath(cacheId), overwrite: true);
             if (expectedDiffId is not null && diffId != expectedDiffId)
             {
                 throw DriverException.InvalidArgument(
@@ -109,6 +120,24 @@ internal sealed class LayerStore
         }
         Discard(cacheId);
         return record;
+    }
+
+    /// <summary>
+    /// Writes the layer's tar exactly as it was registered (its sha256 is the diff id), from its recorded layout and
+    /// the driver's copy of its files.
+    /// </summary>
+    public void WriteTar(LayerRecord record, Stream output)
+    {
+        var layout = ExistingLayoutPath(record);
+        var root = _driver.Get(record.CacheId);
+        try
+        {
+            TarLayoutRebuilder.Write(layout, root, output);
+        }
+        finally
+        {
+            _driver.Put(record.CacheId);
+        }
     }
 
     /// <summary>
@@ -258,6 +287,13 @@ internal sealed class LayerStore
         {
             _logger.LogWarning("Could not remove unfinished layer {CacheId}; will retry at next start", cacheId);
         }
+        foreach (var layout in Directory.EnumerateFiles(_layoutFolder, "*.gz"))
+        {
+            if (!owned.Contains(Path.GetFileNameWithoutExtension(layout)) && !pending.Contains(Path.GetFileNameWithoutExtension(layout)))
+            {
+                File.Delete(layout);
+            }
+        }
     }
 
     /// <summary>Removes a driver layer no record owns, then its pending mark; failures leave the mark for the next start.</summary>
@@ -269,6 +305,8 @@ internal sealed class LayerStore
             {
                 _driver.Remove(cacheId);
             }
+            File.Delete(LayoutPath(cacheId));
+            File.Delete(Path.Combine(_layoutFolder, $".{cacheId}.tmp"));
             ClearPending(cacheId);
         }
         catch (Exception e) when (e is DriverException or IOException)
@@ -276,6 +314,20 @@ internal sealed class LayerStore
             _logger.LogWarning("Could not remove layer {CacheId} ({Error}); will retry at next start", cacheId, e.Message);
         }
     }
+
+    /// <summary>The size in bytes of the tar <see cref="WriteTar"/> writes.</summary>
+    public long TarLength(LayerRecord record) => TarLayoutRebuilder.Length(ExistingLayoutPath(record));
+
+    private string ExistingLayoutPath(LayerRecord record)
+    {
+        var layout = LayoutPath(record.CacheId);
+        return File.Exists(layout)
+            ? layout
+            : throw new DriverException(DriverErrorKind.NotFound,
+                $"layer {record.DiffId} was stored without its tar layout (by an earlier version of Modular) and cannot be exported unchanged; load or pull the image again");
+    }
+
+    private string LayoutPath(string cacheId) => Path.Combine(_layoutFolder, cacheId + ".gz");
 
     private void MarkPending(string cacheId) => AtomicFile.WriteAllBytes(Path.Combine(_pendingFolder, cacheId), []);
 
