@@ -66,6 +66,7 @@ internal static class CliApplication
                      ExecCommand.Build(), ContainerOperationCommands.BuildPause(), ContainerOperationCommands.BuildUnpause(),
                      TopCommand.Build(), ContainerOperationCommands.BuildRename(), ContainerOperationCommands.BuildDiff(),
                      ContainerOperationCommands.BuildPort(), EventsCommand.Build(), DiskUsageCommand.BuildSystem(),
+                     PluginCommands.Build(), DriverCommands.Build(),
                  })
             root.Subcommands.Add(command);
         return root;
