@@ -87,6 +87,8 @@ public static class ModularEngine
             .AddSingleton(sp => new NetworkStore(config.DataRoot, catalog))
             .AddSingleton(sp => new ImageService(config.DataRoot, storage, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ImageService>()))
             .AddSingleton<RuntimeCatalog>()
+            .AddSingleton(sp => new Volumes.VolumeStore(config.DataRoot, sp.GetRequiredService<ContainerStore>(), sp.GetRequiredService<EventBus>(), sp.GetRequiredService<ILogger<Volumes.VolumeStore>>()))
+            .AddSingleton<Containers.Mounts.ContainerMountSetup>()
             .AddSingleton<ContainerService>()
             .AddSingleton<ContainerRunner>()
             .AddSingleton<ExecService>()
@@ -110,6 +112,7 @@ public static class ModularEngine
         NetworkEndpoints.Map(app);
         EventEndpoints.Map(app);
         DiskUsageEndpoints.Map(app);
+        VolumeEndpoints.Map(app);
         ExecEndpoints.Map(app);
         ContainerOperationEndpoints.Map(app);
         WebSocketAttachEndpoint.Map(app);
@@ -125,6 +128,7 @@ public static class ModularEngine
         ProcessSyscalls.BecomeChildSubreaper();
         app.Services.GetRequiredService<NetworkStore>().Initialize();
         var reconciler = app.Services.GetRequiredService<ContainerReconciler>();
+        app.Services.GetRequiredService<Volumes.VolumeStore>().Load();
         await reconciler.ReconcileAsync(cancellationToken);
         RunWhenStarted(app, () => reconciler.RestartByPolicyAsync(CancellationToken.None));
 

@@ -114,7 +114,7 @@ public static class ContainerEndpoints
 
         app.MapDelete("/containers/{id}", async (HttpContext context, string id, ContainerService containers, ContainerRunner runner) =>
         {
-            await containers.RemoveAsync(id, Query.Bool(context, "force"), runner, CancellationToken.None);
+            await containers.RemoveAsync(id, Query.Bool(context, "force"), runner, CancellationToken.None, removeVolumes: Query.Bool(context, "v"));
             context.Response.StatusCode = StatusCodes.Status204NoContent;
         });
 

@@ -30,7 +30,7 @@ public static class ContainerViews
         Status = StatusText(container, now),
         HostConfig = new ContainerSummaryHostConfig { NetworkMode = container.HostConfig.NetworkMode },
         NetworkSettings = new ContainerSummaryNetworkSettings { Networks = Networks(container) },
-        Mounts = [],
+        Mounts = Containers.Mounts.MountPointViews.Of(container),
     };
 
     public static ContainerInspect Inspect(Container container, string containerDirectory, IReadOnlyDictionary<string, string> graphDriverData)
@@ -71,7 +71,7 @@ public static class ContainerViews
             ExecIDs = null,
             HostConfig = container.HostConfig,
             GraphDriver = new GraphDriverData { Name = container.StorageDriver, Data = new Dictionary<string, string>(graphDriverData) },
-            Mounts = [],
+            Mounts = Containers.Mounts.MountPointViews.Of(container),
             Config = container.Config,
             NetworkSettings = new NetworkSettings
             {

@@ -40,6 +40,9 @@ public static class DiskUsageEndpoints
                     summary.SizeRootFs = summary.SizeRw + (records.FirstOrDefault(r => r.Id == container.ImageId)?.Size ?? 0);
                     return summary;
                 }).ToList(),
+                Volumes = containers.Volumes.All().OrderBy(v => v.Name, StringComparer.Ordinal)
+                    .Select(v => System.Text.Json.JsonSerializer.SerializeToElement(VolumeEndpoints.View(v, containers.Volumes, withUsage: true), ApiJson.Default.Volume))
+                    .ToList(),
             };
             return HttpJson.WriteAsync(context, 200, result, ApiJson.Default.DiskUsage);
         });

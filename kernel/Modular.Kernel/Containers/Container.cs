@@ -29,6 +29,9 @@ public sealed class Container
     /// <summary>Set by `docker stop` (and cleared by start): restart policies other than "always" then leave the container stopped.</summary>
     public bool ManuallyStopped { get; set; }
 
+    /// <summary>Volumes, binds and tmpfs mounts decided at create (Docker's MountPoints), in the order they were asked for.</summary>
+    public List<Mounts.ContainerMount> MountPoints { get; init; } = [];
+
     /// <summary>The id of the container's writable layer in the storage driver.</summary>
     public string LayerId => Id;
 

@@ -66,6 +66,7 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         }
         catch (Exception e)
         {
+            containers.Mounts.Release(container);
             storage.Put(container.LayerId);
             RecordStartFailure(container, e);
             throw;
@@ -101,6 +102,7 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
             sink.Dispose();
             created.Dispose();
             await runtime.DeleteAsync(container.Id, CancellationToken.None);
+            containers.Mounts.Release(container);
             storage.Put(container.LayerId);
             RecordStartFailure(container, e);
             throw;
@@ -170,6 +172,8 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
             new(ContainerFiles.HostnamePath(folder), "/etc/hostname", false),
             new(ContainerFiles.HostsPath(folder), "/etc/hosts", false),
         };
+        binds.RemoveAll(b => Mounts.ContainerMountSetup.Covers(container, b.Destination));
+        var userMounts = containers.Mounts.Prepare(container, rootfs);
 
         return OciSpecBuilder.Build(new ContainerSpecInput(
             container.Id,
@@ -179,7 +183,9 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
             hostNetwork,
             binds,
             ReadonlyRootfs: container.HostConfig.ReadonlyRootfs,
-            Resources: container.HostConfig));
+            Resources: container.HostConfig,
+            UserMounts: userMounts,
+            ShmSize: container.HostConfig.ShmSize));
     }
 
     // Docker creates a missing working directory, owned by the container's user, before the process starts.
@@ -229,6 +235,7 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         try
         {
             handle.RuntimeReleased = runtimeReleased.Task;
+            containers.Mounts.Release(container);
             containers.Drivers.Storage(container.StorageDriver).Put(container.LayerId);
             container.State.ExitCode = exitCode < 0 ? 255 : exitCode;
             container.State.Pid = 0;

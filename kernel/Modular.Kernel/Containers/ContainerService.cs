@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Modular.Api.Models;
 using Modular.Kernel.Configuration;
+using Modular.Kernel.Containers.Mounts;
 using Modular.Kernel.Events;
 using Modular.Kernel.Images;
 using Modular.Kernel.Networks;
 using Modular.Kernel.Plugins;
 using Modular.Kernel.Runtime;
+using Modular.Kernel.Volumes;
 using Modular.Sdk;
 using Modular.Sdk.Network;
 
@@ -29,8 +31,10 @@ public sealed class ContainerService
         RuntimeCatalog runtimes,
         DaemonConfig config,
         EventBus events,
+        ContainerMountSetup mounts,
         ILogger<ContainerService> logger)
     {
+        Mounts = mounts;
         Store = store;
         Images = images;
         Drivers = drivers;
@@ -48,6 +52,8 @@ public sealed class ContainerService
     public RuntimeCatalog Runtimes { get; }
     public DaemonConfig Config { get; }
     public EventBus Events { get; }
+    public ContainerMountSetup Mounts { get; }
+    public VolumeStore Volumes => Mounts.Volumes;
 
     public string StorageDriverName => Config.StorageDriver ?? "";
 
@@ -102,6 +108,7 @@ public sealed class ContainerService
             throw DriverException.InvalidArgument("no command specified");
         }
 
+        var mountPoints = MountPlanner.Plan(host, config, Store);
         host.NetworkMode = ResolveNetworkMode(host.NetworkMode);
         var runtime = host.Runtime is { Length: > 0 } ? host.Runtime : Runtimes.DefaultName;
         Runtimes.Get(runtime);
@@ -115,7 +122,16 @@ public sealed class ContainerService
         host.LogConfig = new LogConfig { Type = logDriverName, Config = logOptions };
 
         var storage = Drivers.Storage(StorageDriverName);
-        storage.CreateReadWrite(id, image.TopLayerCacheId, host.StorageOpt ?? new Dictionary<string, string>());
+        try
+        {
+            MountPlanner.CreateVolumes(id, mountPoints, Volumes);
+            storage.CreateReadWrite(id, image.TopLayerCacheId, host.StorageOpt ?? new Dictionary<string, string>());
+        }
+        catch
+        {
+            MountPlanner.Abandon(id, mountPoints, Volumes);
+            throw;
+        }
         var container = new Container
         {
             Id = id,
@@ -131,6 +147,7 @@ public sealed class ContainerService
             LogDriver = logDriverName,
             LogOptions = logOptions,
             Runtime = runtime,
+            MountPoints = mountPoints,
         };
         try
         {
@@ -138,9 +155,11 @@ public sealed class ContainerService
         }
         catch
         {
+            MountPlanner.Abandon(id, mountPoints, Volumes);
             storage.Remove(id);
             throw;
         }
+        Volumes.ReleaseClaims(id);
         Publish(container, "create");
         return new ContainerCreateResponse { Id = id, Warnings = [] };
     }
@@ -148,7 +167,7 @@ public sealed class ContainerService
     /// <summary>
     /// Removes a container: a running one only with <paramref name="force"/> (it is killed first), as in Docker.
     /// </summary>
-    public async Task RemoveAsync(string reference, bool force, ContainerRunner runner, CancellationToken cancellationToken)
+    public async Task RemoveAsync(string reference, bool force, ContainerRunner runner, CancellationToken cancellationToken, bool removeVolumes = false)
     {
         var container = Store.Get(reference);
         var handle = HandleOf(container);
@@ -200,6 +219,10 @@ public sealed class ContainerService
             handle.Lock.Release();
         }
         Publish(container, "destroy");
+        if (removeVolumes || container.HostConfig.AutoRemove)
+        {
+            AnonymousVolumes.RemoveFor(container, Volumes, _logger);
+        }
         _handles.TryRemove(container.Id, out _);
         handle.MarkRemoved();
         Removed?.Invoke(container);

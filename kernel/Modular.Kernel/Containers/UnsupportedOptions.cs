@@ -21,8 +21,6 @@ public static class UnsupportedOptions
             }
         }
 
-        Check(host.Binds is { Count: > 0 } || host.Mounts is { Count: > 0 } || host.VolumesFrom is { Count: > 0 }, "volumes and bind mounts (-v, --mount, --volumes-from)");
-        Check(host.Tmpfs is { Count: > 0 }, "tmpfs mounts (--tmpfs)");
         Check(host.PortBindings is { Count: > 0 } && host.PortBindings.Values.Any(b => b is { Count: > 0 }) || host.PublishAllPorts, "published ports (-p, -P)");
         Check(host.Privileged, "privileged mode (--privileged)");
         Check(host.CapAdd is { Count: > 0 } || host.CapDrop is { Count: > 0 }, "capability changes (--cap-add, --cap-drop)");

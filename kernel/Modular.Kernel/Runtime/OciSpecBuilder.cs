@@ -23,7 +23,9 @@ public sealed record ContainerSpecInput(
     IReadOnlyList<BindMount> Binds,
     bool Privileged = false,
     bool ReadonlyRootfs = false,
-    Modular.Api.Models.Resources? Resources = null);
+    Modular.Api.Models.Resources? Resources = null,
+    IReadOnlyList<Modular.Kernel.Containers.Mounts.SpecMount>? UserMounts = null,
+    long ShmSize = 0);
 
 /// <summary>
 /// Builds the OCI runtime spec (config.json) the way dockerd does for a default container: its mounts, capabilities,
@@ -112,7 +114,7 @@ public static class OciSpecBuilder
             namespaces.Add(Namespace("network"));
         }
 
-        return new JsonObject
+        var spec = new JsonObject
         {
             ["ociVersion"] = "1.0.2",
             ["process"] = BuildProcess(input.Process),
@@ -133,6 +135,11 @@ public static class OciSpecBuilder
                 ["readonlyPaths"] = Strings(ReadonlyPaths),
             },
         };
+        if (Containers.Mounts.ContainerMountSetup.RootPropagation(input.UserMounts ?? []) is { } propagation)
+        {
+            spec["linux"]!["rootfsPropagation"] = propagation;
+        }
+        return spec;
     }
 
     private static JsonArray Mounts(ContainerSpecInput input)
@@ -145,13 +152,23 @@ public static class OciSpecBuilder
             Mount("/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro"),
             Mount("/sys/fs/cgroup", "cgroup", "cgroup", "ro", "nosuid", "noexec", "nodev"),
             Mount("/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev"),
-            Mount("/dev/shm", "shm", "tmpfs", "nosuid", "noexec", "nodev", "mode=1777", "size=67108864"),
+            Mount("/dev/shm", "shm", "tmpfs", "nosuid", "noexec", "nodev", "mode=1777", $"size={(input.ShmSize > 0 ? input.ShmSize : 67108864)}"),
         };
         foreach (var bind in input.Binds)
         {
             mounts.Add(Mount(bind.Destination, bind.Source, "bind", bind.ReadOnly
                 ? ["rbind", "rprivate", "ro"]
                 : ["rbind", "rprivate"]));
+        }
+        // The user's mounts come last, parents first; one at a standard destination (/dev/shm, say) replaces the standard one.
+        var user = input.UserMounts ?? [];
+        foreach (var replaced in mounts.Where(m => user.Any(u => u.Destination == (string?)m!["destination"])).ToList())
+        {
+            mounts.Remove(replaced);
+        }
+        foreach (var mount in user)
+        {
+            mounts.Add(Mount(mount.Destination, mount.Source, mount.Type, [.. mount.Options]));
         }
         return mounts;
     }

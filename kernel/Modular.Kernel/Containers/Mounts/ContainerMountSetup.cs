@@ -1,0 +1,151 @@
+using Microsoft.Extensions.Logging;
+using Modular.Kernel.Containers.Archive;
+using Modular.Kernel.Volumes;
+using Modular.Sdk;
+using Modular.Sdk.Syscalls;
+
+namespace Modular.Kernel.Containers.Mounts;
+
+/// <summary>
+/// Turns a container's mounts into OCI spec mounts when it starts: volumes are mounted through their driver (and
+/// filled from the image on first use), missing bind sources are created or refused, tmpfs options take Docker's
+/// defaults. <see cref="Release"/> ends the container's use of its volumes when it stops.
+/// </summary>
+public sealed class ContainerMountSetup(VolumeStore volumes, ILogger<ContainerMountSetup> logger)
+{
+    public VolumeStore Volumes => volumes;
+
+    /// <summary>The spec mounts of the container, parents before children; the caller must <see cref="Release"/> afterwards, even on failure.</summary>
+    public IReadOnlyList<SpecMount> Prepare(Container container, string rootfs)
+    {
+        var result = new List<SpecMount>();
+        var copied = false;
+        foreach (var mount in container.MountPoints)
+        {
+            switch (mount.Type)
+            {
+                case ContainerMount.VolumeType:
+                    var data = volumes.Mount(mount.Name!, container.Id);
+                    if (mount.CopyData)
+                    {
+                        CopyUp(rootfs, mount.Destination, data);
+                        mount.CopyData = false;
+                        copied = true;
+                    }
+                    var source = mount.Subpath is { Length: > 0 } subpath ? Subpath(data, subpath) : data;
+                    result.Add(Bind(mount.Destination, source, mount.ReadOnly, mount.Propagation, nonRecursive: false));
+                    volumes.Publish(volumes.Get(mount.Name!), "mount", new Dictionary<string, string>
+                    {
+                        ["container"] = container.Id,
+                        ["destination"] = mount.Destination,
+                        ["read/write"] = mount.ReadOnly ? "false" : "true",
+                        ["propagation"] = mount.Propagation,
+                    });
+                    break;
+                case ContainerMount.BindType:
+                    EnsureBindSource(mount);
+                    result.Add(Bind(mount.Destination, mount.Source, mount.ReadOnly, mount.Propagation, mount.NonRecursive));
+                    break;
+                default:
+                    result.Add(Tmpfs(mount.Destination, mount.TmpfsOptions));
+                    break;
+            }
+        }
+        foreach (var (destination, options) in container.HostConfig.Tmpfs ?? [])
+        {
+            result.Add(Tmpfs(MountPaths.Clean(destination), options));
+        }
+        if (copied)
+        {
+            // The copy happens once: the cleared flags are persisted by the start's own state save.
+            logger.LogDebug("Copied image content into the volumes of {Container}", container.ShortId);
+        }
+        return result.OrderBy(m => m.Destination.Count(c => c == '/') - (m.Destination == "/" ? 1 : 0)).ToList();
+    }
+
+    /// <summary>Ends the container's use of its volumes (the last user of a volume with mount options unmounts it).</summary>
+    public void Release(Container container)
+    {
+        foreach (var mount in container.MountPoints.Where(m => m.Type == ContainerMount.VolumeType && m.Name is not null))
+        {
+            try
+            {
+                volumes.Unmount(mount.Name!, container.Id);
+                if (volumes.Find(mount.Name!) is { } volume)
+                {
+                    volumes.Publish(volume, "unmount", new Dictionary<string, string> { ["container"] = container.Id });
+                }
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Releasing volume {Volume} of {Container} failed: {Error}", mount.Name, container.ShortId, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Whether a user mount covers <paramref name="destination"/> (then the kernel's own file there is not mounted).</summary>
+    public static bool Covers(Container container, string destination) =>
+        container.MountPoints.Any(m => m.Destination == destination)
+        || (container.HostConfig.Tmpfs?.Keys.Any(k => MountPaths.Clean(k) == destination) ?? false);
+
+    private static void CopyUp(string rootfs, string destination, string volume)
+    {
+        using var root = ScopedOpen.OpenRoot(rootfs);
+        using var folder = ScopedOpen.Open(root, destination.TrimStart('/'), ScopedOpen.PathOnly | ScopedOpen.Directory, Scope.InRoot);
+        if (folder is null)
+        {
+            return;
+        }
+        // The descriptor pins the folder the lookup found inside the rootfs; its /proc path cannot lead elsewhere.
+        VolumeCopyUp.CopyIfEmpty(ScopedOpen.ProcPath(folder) + "/.", volume);
+    }
+
+    private static string Subpath(string data, string subpath)
+    {
+        var full = Path.Combine(data, subpath);
+        using var root = ScopedOpen.OpenRoot(data);
+        // Beneath: a subpath that is, or passes through, a symlink out of the volume is refused, not followed.
+        using var target = ScopedOpen.Open(root, subpath, ScopedOpen.PathOnly, Scope.Beneath)
+            ?? throw DriverException.InvalidArgument(
+                $"error while mounting volume '{data}': cannot access path {full}: lstat {full}: no such file or directory");
+        return full;
+    }
+
+    private static void EnsureBindSource(ContainerMount mount)
+    {
+        if (Path.Exists(mount.Source))
+        {
+            return;
+        }
+        if (!mount.CreateSource)
+        {
+            throw DriverException.InvalidArgument($"invalid mount config for type \"bind\": bind source path does not exist: {mount.Source}");
+        }
+        Directory.CreateDirectory(mount.Source);
+    }
+
+    private static SpecMount Bind(string destination, string source, bool readOnly, string propagation, bool nonRecursive)
+    {
+        var options = new List<string> { nonRecursive ? "bind" : "rbind" };
+        if (readOnly)
+        {
+            options.Add("ro");
+        }
+        options.Add(propagation is { Length: > 0 } ? propagation : "rprivate");
+        return new SpecMount(destination, "bind", source, options);
+    }
+
+    private static SpecMount Tmpfs(string destination, string options)
+    {
+        return new SpecMount(destination, "tmpfs", "tmpfs", [.. TmpfsSpec.Merge(options), "rprivate"]);
+    }
+
+    /// <summary>Whether any mount asks for shared or slave propagation, which the container's root must then allow.</summary>
+    public static string? RootPropagation(IEnumerable<SpecMount> mounts)
+    {
+        var options = mounts.SelectMany(m => m.Options).ToHashSet(StringComparer.Ordinal);
+        return options.Contains("shared") || options.Contains("rshared") ? "rshared"
+            : options.Contains("slave") || options.Contains("rslave") ? "rslave"
+            : null;
+    }
+}
