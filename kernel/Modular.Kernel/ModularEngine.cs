@@ -108,6 +108,7 @@ public static class ModularEngine
         ContainerEndpoints.Map(app);
         StreamEndpoints.Map(app);
         ImageEndpoints.Map(app);
+        DistributionEndpoints.Map(app);
         ImageArchiveEndpoints.Map(app);
         NetworkEndpoints.Map(app);
         EventEndpoints.Map(app);

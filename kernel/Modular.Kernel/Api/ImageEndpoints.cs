@@ -32,7 +32,7 @@ public static class ImageEndpoints
             Split(path) switch
             {
                 (var name, "tag") => TagAsync(context, name, containers),
-                (_, "push") => throw new DriverException(DriverErrorKind.NotImplemented, "pushing to registries is not supported by this version of Modular yet"),
+                (var name, "push") => DistributionEndpoints.PushAsync(context, containers, name),
                 _ => throw DriverException.NotFound($"page not found"),
             });
         app.MapDelete("/images/{**path}", (HttpContext context, string path, ContainerService containers) =>
@@ -93,11 +93,8 @@ public static class ImageEndpoints
         var source = Query.String(context, "fromSrc");
         if (source is null)
         {
-            var image = Query.String(context, "fromImage") ?? "";
-            var tag = Query.String(context, "tag");
-            var reference = string.IsNullOrEmpty(tag) ? image : $"{image}:{tag}";
-            throw DriverException.NotFound(
-                $"No such image: {reference} (pulling from a registry is not supported by this version of Modular yet; use load or import)");
+            await DistributionEndpoints.PullAsync(context, containers, Query.String(context, "fromImage") ?? "", Query.String(context, "tag"));
+            return;
         }
         if (source != "-")
         {

@@ -19,6 +19,9 @@ public sealed record DaemonConfig
     public IReadOnlyDictionary<string, RuntimeConfig> Runtimes { get; init; } = new Dictionary<string, RuntimeConfig>();
     public IReadOnlyList<string> RegistryMirrors { get; init; } = [];
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+    public int MaxConcurrentDownloads { get; init; } = 3;
+    public int MaxConcurrentUploads { get; init; } = 5;
+    public int MaxDownloadAttempts { get; init; } = 5;
     public IReadOnlyList<string> Labels { get; init; } = [];
     public string? Bip { get; init; }
     public bool LiveRestore { get; init; }

@@ -11,7 +11,7 @@ public static class DaemonConfigLoader
 {
     public const string DefaultConfigFile = "/etc/modular/daemon.json";
 
-    private enum ValueKind { String, Bool, StringList, StringMap, Runtimes, Any }
+    private enum ValueKind { String, Bool, StringList, StringMap, Runtimes, Any, Int }
 
     // Keys this version acts on.
     private static readonly Dictionary<string, ValueKind> Effective = new(StringComparer.Ordinal)
@@ -30,6 +30,9 @@ public static class DaemonConfigLoader
         ["runtimes"] = ValueKind.Runtimes,
         ["registry-mirrors"] = ValueKind.StringList,
         ["insecure-registries"] = ValueKind.StringList,
+        ["max-concurrent-downloads"] = ValueKind.Int,
+        ["max-concurrent-uploads"] = ValueKind.Int,
+        ["max-download-attempts"] = ValueKind.Int,
         ["labels"] = ValueKind.StringList,
         ["bip"] = ValueKind.String,
         ["live-restore"] = ValueKind.Bool,
@@ -44,8 +47,7 @@ public static class DaemonConfigLoader
         "default-address-pools", "default-cgroupns-mode", "default-gateway", "default-gateway-v6", "default-ipc-mode",
         "default-network-opts", "default-shm-size", "default-ulimits", "dns", "dns-opts", "dns-search", "exec-opts",
         "experimental", "features", "firewall-backend", "fixed-cidr", "fixed-cidr-v6", "host-gateway-ip", "icc", "init",
-        "init-path", "ip", "ip-forward", "ip-masq", "ip6tables", "iptables", "ipv6", "log-format", "max-concurrent-downloads",
-        "max-concurrent-uploads", "max-download-attempts", "min-api-version", "mtu", "no-new-privileges",
+        "init-path", "ip", "ip-forward", "ip-masq", "ip6tables", "iptables", "ipv6", "log-format", "min-api-version", "mtu", "no-new-privileges",
         "node-generic-resources", "oom-score-adjust", "raw-logs", "seccomp-profile", "selinux-enabled", "shutdown-timeout",
         "swarm-default-advertise-addr", "tls", "tlscacert", "tlscert", "tlskey", "tlsverify", "userland-proxy",
         "userland-proxy-path", "userns-remap",
@@ -139,6 +141,8 @@ public static class DaemonConfigLoader
                 return element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
             case ValueKind.Runtimes:
                 return ConvertRuntimes(element, where);
+            case ValueKind.Int:
+                return element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var number) ? number : throw Bad("an integer");
             default:
                 return element;
         }
@@ -202,6 +206,9 @@ public static class DaemonConfigLoader
             Runtimes = Get<Dictionary<string, RuntimeConfig>>("runtimes", new()),
             RegistryMirrors = Get<List<string>>("registry-mirrors", []),
             InsecureRegistries = Get<List<string>>("insecure-registries", []),
+            MaxConcurrentDownloads = Get("max-concurrent-downloads", 3),
+            MaxConcurrentUploads = Get("max-concurrent-uploads", 5),
+            MaxDownloadAttempts = Get("max-download-attempts", 5),
             Labels = Get<List<string>>("labels", []),
             Bip = Get<string?>("bip", null),
             LiveRestore = Get("live-restore", false),
@@ -252,6 +259,7 @@ public static class DaemonConfigLoader
         {
             throw new ConfigurationException($"bip: \"{bip}\" is not an address in CIDR notation");
         }
+        RegistryConfigValidation.Validate(config);
         foreach (var label in config.Labels)
         {
             if (!label.Contains('=', StringComparison.Ordinal))
