@@ -19,8 +19,27 @@ public static class ImageArchiveEndpoints
     {
         app.MapPost("/commit", CommitAsync);
         app.MapGet("/containers/{id}/export", ExportAsync);
+        app.MapPost("/images/prune", PruneAsync);
         app.MapGet("/images/get", (HttpContext context, ContainerService containers) =>
             SaveAsync(context, context.Request.Query["names"].SelectMany(n => (n ?? "").Split(',')).Where(n => n.Length > 0).ToArray(), containers));
+    }
+
+    private static Task PruneAsync(HttpContext context, ContainerService containers)
+    {
+        var filters = DockerFilters.Parse(Query.String(context, "filters"));
+        var map = filters.Keys.ToDictionary(k => k, k => (IReadOnlyList<string>)filters.Get(k).ToList());
+        var report = containers.Images.Prune(map, id => ImageEndpoints.UserOf(containers, id));
+        containers.Events.Publish(new Events.EngineEvent("image", "prune", "",
+            new Dictionary<string, string> { ["reclaimed"] = report.SpaceReclaimed.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            DateTimeOffset.UtcNow));
+        var response = new ImagesPruneResponse
+        {
+            ImagesDeleted = report.Deleted.Count == 0
+                ? null
+                : report.Deleted.Select(i => new ImageDeleteResponseItem { Untagged = i.Untagged, Deleted = i.Deleted }).ToList(),
+            SpaceReclaimed = report.SpaceReclaimed,
+        };
+        return HttpJson.WriteAsync(context, 200, response, ApiJson.Default.ImagesPruneResponse);
     }
 
     /// <summary><c>GET /images/{name}/history</c>.</summary>
