@@ -25,7 +25,8 @@ public static class ImageEndpoints
             Split(path) switch
             {
                 (var name, "json") => InspectAsync(context, name, containers),
-                (var name, "history") => HttpJson.WriteAsync(context, 200, ImageViews.History(containers.Images.Inspect(name)), ApiJson.Default.ListHistoryItem),
+                (var name, "history") => ImageArchiveEndpoints.HistoryAsync(context, name, containers),
+                (var name, "get") => ImageArchiveEndpoints.SaveAsync(context, [name], containers),
                 _ => throw DriverException.NotFound($"page not found"),
             });
         app.MapPost("/images/{**path}", (HttpContext context, string path, ContainerService containers) =>
@@ -44,7 +45,7 @@ public static class ImageEndpoints
         });
     }
 
-    private static ImageUser? UserOf(ContainerService containers, string imageId)
+    internal static ImageUser? UserOf(ContainerService containers, string imageId)
     {
         var users = containers.Store.All.Where(c => c.ImageId == imageId).ToList();
         var running = users.FirstOrDefault(c => ContainerLifecycle.IsActive(c.State.Status));
