@@ -18,6 +18,7 @@ readonly suites=(
   tests/Modular.Cli.Tests
   tests/conformance/Modular.Conformance.Tests
   tests/e2e/Modular.E2E.Tests
+  plugins-sample/Acme.Logging.Sqlite.Tests
 )
 # The whole run must stay well under 30 minutes on 2 cores: each suite gets at most its own limit and never
 # more than what is left of the run's budget (these are backstops; the suites normally take seconds to minutes).
@@ -63,6 +64,12 @@ build_everything() {
   log "building artifacts/bin"
   if ! ./setup.sh --build-only; then
     problems+=("./setup.sh --build-only failed: the daemon, a driver or the CLI does not build")
+    failed=$((failed + 1))
+  fi
+  # The SDK packages and the third-party sample driver packages built from them, which the plugin tests install.
+  log "packing the SDK and plugins-sample"
+  if ! ./plugins-sample/build.sh; then
+    problems+=("plugins-sample/build.sh failed: the SDK packages or the sample driver packages do not build")
     failed=$((failed + 1))
   fi
 }

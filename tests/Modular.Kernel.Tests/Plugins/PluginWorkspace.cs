@@ -8,6 +8,7 @@ namespace Modular.Kernel.Tests.Plugins;
 internal sealed class PluginWorkspace : IDisposable
 {
     private readonly TempFolder _folder = new("plugins");
+    private readonly List<DriverCatalog> _earlier = [];
 
     public PluginWorkspace()
     {
@@ -24,9 +25,17 @@ internal sealed class PluginWorkspace : IDisposable
 
     public string ExecRoot { get; }
 
-    public DriverCatalog Catalog { get; }
+    public DriverCatalog Catalog { get; private set; }
 
-    public PluginDirectory Plugins { get; }
+    public PluginDirectory Plugins { get; private set; }
+
+    /// <summary>A fresh catalog and plugin directory over the same folders, as a daemon restart makes.</summary>
+    public void ResetCatalog()
+    {
+        _earlier.Add(Catalog);
+        Catalog = new DriverCatalog(DataRoot, ExecRoot, NullLoggerFactory.Instance);
+        Plugins = new PluginDirectory(new IsolatedPluginLoader(), Catalog, NullLogger<PluginDirectory>.Instance);
+    }
 
     /// <summary>A second search folder, like the installed-plugins folder under data-root beside the built-in one.</summary>
     public string NewSearchFolder(string name) => Directory.CreateDirectory(_folder.Combine(name)).FullName;
@@ -41,7 +50,7 @@ internal sealed class PluginWorkspace : IDisposable
 
     public void Dispose()
     {
-        foreach (var driver in Catalog.Created.OfType<IDisposable>())
+        foreach (var driver in _earlier.Append(Catalog).SelectMany(c => c.Created).OfType<IDisposable>())
         {
             driver.Dispose();
         }
