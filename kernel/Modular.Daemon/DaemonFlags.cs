@@ -27,11 +27,12 @@ internal static class DaemonFlags
         var insecureRegistries = new Option<string[]>("--insecure-registry") { Description = "Enable insecure registry communication" };
         var labels = new Option<string[]>("--label") { Description = "Set key=value labels to the daemon" };
         var bip = new Option<string>("--bip") { Description = "Network bridge IP (CIDR)" };
+        var bridge = new Option<string>("--bridge", "-b") { Description = "Name of the default network's bridge interface" };
         var liveRestore = new Option<bool>("--live-restore") { Description = "Keep containers running when the daemon stops" };
         var group = new Option<string>("--group", "-G") { Description = "Group for the unix socket" };
 
         Option[] all = [configFile, hosts, dataRoot, execRoot, pidFile, storageDriver, storageOpts, logDriver, logOpts, logLevel, debug,
-            defaultRuntime, registryMirrors, insecureRegistries, labels, bip, liveRestore, group];
+            defaultRuntime, registryMirrors, insecureRegistries, labels, bip, bridge, liveRestore, group];
         foreach (var option in all)
         {
             root.Options.Add(option);
@@ -64,6 +65,7 @@ internal static class DaemonFlags
             Take(insecureRegistries, "insecure-registries", v => v.ToList());
             Take(labels, "labels", v => v.ToList());
             Take(bip, "bip", v => v);
+            Take(bridge, "bridge", v => v);
             Take(liveRestore, "live-restore", v => v);
             Take(group, "group", v => v);
             return run(result.GetValue(configFile), flags);

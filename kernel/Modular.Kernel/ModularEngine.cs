@@ -84,7 +84,10 @@ public static class ModularEngine
             .AddSingleton(catalog)
             .AddSingleton<EventBus>()
             .AddSingleton(new ContainerStore(config.DataRoot))
-            .AddSingleton(sp => new NetworkStore(config.DataRoot, catalog))
+            .AddSingleton(sp => new NetworkStore(config, catalog, sp.GetRequiredService<ILogger<NetworkStore>>()))
+            .AddSingleton(new EndpointStore(config.DataRoot))
+            .AddSingleton<HostPorts>()
+            .AddSingleton<ContainerNetworking>()
             .AddSingleton(sp => new ImageService(config.DataRoot, storage, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ImageService>()))
             .AddSingleton<RuntimeCatalog>()
             .AddSingleton(sp => new Volumes.VolumeStore(config.DataRoot, sp.GetRequiredService<ContainerStore>(), sp.GetRequiredService<EventBus>(), sp.GetRequiredService<ILogger<Volumes.VolumeStore>>()))
@@ -131,6 +134,7 @@ public static class ModularEngine
         var reconciler = app.Services.GetRequiredService<ContainerReconciler>();
         app.Services.GetRequiredService<Volumes.VolumeStore>().Load();
         await reconciler.ReconcileAsync(cancellationToken);
+        app.Services.GetRequiredService<ContainerNetworking>().ReleaseAll();
         RunWhenStarted(app, () => reconciler.RestartByPolicyAsync(CancellationToken.None));
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

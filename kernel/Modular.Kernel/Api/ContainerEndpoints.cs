@@ -89,6 +89,7 @@ public static class ContainerEndpoints
                 .Select(c =>
                 {
                     var summary = ContainerViews.Summary(c, now);
+                    ContainerNetworkView.Apply(summary, c, containers);
                     if (withSize)
                     {
                         summary.SizeRw = containers.Drivers.Storage(c.StorageDriver).DiffSize(c.LayerId, c.ParentLayerId);
@@ -105,6 +106,7 @@ public static class ContainerEndpoints
             var container = containers.Store.Get(id);
             var storage = containers.Drivers.Storage(container.StorageDriver);
             var inspect = ContainerViews.Inspect(container, containers.Store.DirectoryOf(container.Id), storage.GetMetadata(container.LayerId));
+            ContainerNetworkView.Apply(inspect, container, containers);
             if (Query.Bool(context, "size"))
             {
                 inspect.SizeRw = storage.DiffSize(container.LayerId, container.ParentLayerId);

@@ -9,7 +9,7 @@ using Modular.Sdk;
 
 namespace Modular.Kernel.Api;
 
-/// <summary>Listing and inspecting networks. Creating user-defined networks arrives with the bridge driver.</summary>
+/// <summary><c>/networks</c>: list, inspect (with the connected containers and their addresses), create, remove.</summary>
 public static class NetworkEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -21,40 +21,43 @@ public static class NetworkEndpoints
                 .Where(n => !filters.Contains("name") || filters.Get("name").Any(f => n.Name.Contains(f, StringComparison.Ordinal)))
                 .Where(n => !filters.Contains("driver") || filters.Get("driver").Contains(n.Driver))
                 .Where(n => !filters.Contains("id") || filters.Get("id").Any(f => n.Id.StartsWith(f, StringComparison.Ordinal)))
-                .Select(n => View(n, containers))
+                .Select(n => NetworkView.Of(n, containers))
                 .ToList();
             return HttpJson.WriteAsync(context, 200, list, ApiJson.Default.ListNetworkSummary);
         });
 
         app.MapGet("/networks/{id}", (HttpContext context, string id, NetworkStore networks, ContainerService containers) =>
-            HttpJson.WriteAsync(context, 200, View(networks.Get(id), containers), ApiJson.Default.NetworkSummary));
+            HttpJson.WriteAsync(context, 200, NetworkView.Of(networks.Get(id), containers), ApiJson.Default.NetworkSummary));
 
-        app.MapPost("/networks/create", (NetworkStore networks) =>
+        app.MapPost("/networks/create", async (HttpContext context, NetworkStore networks) =>
         {
-            throw new DriverException(DriverErrorKind.NotImplemented,
-                "creating networks needs the bridge driver, which this version of Modular does not have yet; the predefined networks are " +
-                string.Join(", ", networks.All.Select(n => n.Name)));
+            var request = await HttpJson.ReadAsync(context, NetworkJson.Default.NetworkCreateRequest);
+            if (request.EnableIPv6 == true)
+            {
+                throw DriverException.InvalidArgument("IPv6 networks are not supported by this version of Modular");
+            }
+            if (request.IPAM is { Driver: { Length: > 0 } ipamDriver } && ipamDriver != "default")
+            {
+                throw DriverException.InvalidArgument($"IPAM driver \"{ipamDriver}\" is not supported: only \"default\" is");
+            }
+            var network = networks.Create(request.Name, request.Driver is { Length: > 0 } driver ? driver : "bridge",
+                request.Options ?? [], request.Labels ?? [], request.IPAM?.Config, request.Internal, request.Attachable);
+            await HttpJson.WriteAsync(context, 201, new NetworkCreateResponse { Id = network.Id }, NetworkJson.Default.NetworkCreateResponse);
         });
 
-        app.MapDelete("/networks/{id}", (string id, NetworkStore networks) =>
+        app.MapDelete("/networks/{id}", (HttpContext context, string id, NetworkStore networks, ContainerService containers) =>
         {
             var network = networks.Get(id);
-            throw new DriverException(DriverErrorKind.Forbidden, $"{network.Name} is a pre-defined network and cannot be removed");
+            var active = containers.Networking.Endpoints.OnNetwork(network.Id).Where(e => e.Active).ToList();
+            if (active.Count > 0)
+            {
+                var names = active.Select(e => $"(name:\"{containers.Store.Find(e.ContainerId)?.Name ?? ""}\" id:\"{e.ContainerId[..12]}\")");
+                throw new DriverException(DriverErrorKind.Forbidden,
+                    $"error while removing network: network {network.Name} id {network.Id} has active endpoints {string.Join(", ", names)}");
+            }
+            networks.Remove(network);
+            context.Response.StatusCode = 204;
+            return Task.CompletedTask;
         });
     }
-
-    private static NetworkSummary View(NetworkRecord network, ContainerService containers) => new()
-    {
-        Name = network.Name,
-        Id = network.Id,
-        Created = network.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffff00Z"),
-        Scope = network.Scope,
-        Driver = network.Driver,
-        IPAM = new NetworkIpam { Driver = "default", Config = [] },
-        Containers = containers.Store.All
-            .Where(c => c.HostConfig.NetworkMode == network.Name && ContainerLifecycle.IsActive(c.State.Status))
-            .ToDictionary(c => c.Id, c => new NetworkEndpointResource { Name = c.Name }),
-        Options = network.Options.ToDictionary(),
-        Labels = network.Labels.ToDictionary(),
-    };
 }

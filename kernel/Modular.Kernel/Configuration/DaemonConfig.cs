@@ -24,6 +24,8 @@ public sealed record DaemonConfig
     public int MaxDownloadAttempts { get; init; } = 5;
     public IReadOnlyList<string> Labels { get; init; } = [];
     public string? Bip { get; init; }
+    /// <summary>The default bridge network's interface name (Docker's <c>bridge</c>/<c>-b</c>); modular0 when unset.</summary>
+    public string? Bridge { get; init; }
     public bool LiveRestore { get; init; }
     public string? Group { get; init; }
 

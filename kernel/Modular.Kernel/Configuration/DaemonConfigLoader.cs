@@ -35,6 +35,7 @@ public static class DaemonConfigLoader
         ["max-download-attempts"] = ValueKind.Int,
         ["labels"] = ValueKind.StringList,
         ["bip"] = ValueKind.String,
+        ["bridge"] = ValueKind.String,
         ["live-restore"] = ValueKind.Bool,
         ["group"] = ValueKind.String,
     };
@@ -42,7 +43,7 @@ public static class DaemonConfigLoader
     // Docker's other daemon.json keys: accepted so a Docker user's file keeps working, reported as not yet effective.
     private static readonly HashSet<string> Inert = new(StringComparer.Ordinal)
     {
-        "allow-nondistributable-artifacts", "api-cors-header", "authorization-plugins", "bip6", "bridge", "builder",
+        "allow-nondistributable-artifacts", "api-cors-header", "authorization-plugins", "bip6", "builder",
         "cdi-spec-dirs", "cgroup-parent", "containerd", "containerd-namespace", "containerd-plugin-namespace",
         "default-address-pools", "default-cgroupns-mode", "default-gateway", "default-gateway-v6", "default-ipc-mode",
         "default-network-opts", "default-shm-size", "default-ulimits", "dns", "dns-opts", "dns-search", "exec-opts",
@@ -211,6 +212,7 @@ public static class DaemonConfigLoader
             MaxDownloadAttempts = Get("max-download-attempts", 5),
             Labels = Get<List<string>>("labels", []),
             Bip = Get<string?>("bip", null),
+            Bridge = Get<string?>("bridge", null),
             LiveRestore = Get("live-restore", false),
             Group = Get<string?>("group", null),
             InertKeys = inertKeys,

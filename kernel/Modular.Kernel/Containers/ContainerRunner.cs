@@ -92,10 +92,13 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
 
         try
         {
+            // The init waits for `start`: its namespace is plumbed before the process runs.
+            containers.Networking.Attach(container, created.Pid);
             await runtime.StartAsync(container.Id, cancellationToken);
         }
         catch (Exception e)
         {
+            containers.Networking.Detach(container.Id);
             ProcessSyscalls.Signal(created.Pid, Signals.Kill);
             ProcessSyscalls.WaitForExit(created.Pid);
             await Task.WhenAny(copier, Task.Delay(DrainTimeout, CancellationToken.None));
@@ -222,6 +225,7 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
     private void MonitorExit(Container container, ContainerHandle handle, CreatedContainer created, Terminal? terminal, Task copier, ILogSink sink)
     {
         var exitCode = ProcessSyscalls.WaitForExit(created.Pid);
+        containers.Networking.Detach(container.Id);
         Task.WhenAny(copier, Task.Delay(DrainTimeout)).GetAwaiter().GetResult();
         sink.Dispose();
         created.Dispose();

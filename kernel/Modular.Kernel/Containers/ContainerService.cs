@@ -28,6 +28,7 @@ public sealed class ContainerService
         ImageService images,
         DriverCatalog drivers,
         NetworkStore networks,
+        ContainerNetworking networking,
         RuntimeCatalog runtimes,
         DaemonConfig config,
         EventBus events,
@@ -39,6 +40,7 @@ public sealed class ContainerService
         Images = images;
         Drivers = drivers;
         Networks = networks;
+        Networking = networking;
         Runtimes = runtimes;
         Config = config;
         Events = events;
@@ -49,6 +51,7 @@ public sealed class ContainerService
     public ImageService Images { get; }
     public DriverCatalog Drivers { get; }
     public NetworkStore Networks { get; }
+    public ContainerNetworking Networking { get; }
     public RuntimeCatalog Runtimes { get; }
     public DaemonConfig Config { get; }
     public EventBus Events { get; }
@@ -121,6 +124,7 @@ public sealed class ContainerService
         Drivers.Logging(logDriverName).ValidateOptions(logOptions);
         host.LogConfig = new LogConfig { Type = logDriverName, Config = logOptions };
 
+        Networking.Register(id, config, host, request.NetworkingConfig);
         var storage = Drivers.Storage(StorageDriverName);
         try
         {
@@ -157,6 +161,7 @@ public sealed class ContainerService
         {
             MountPlanner.Abandon(id, mountPoints, Volumes);
             storage.Remove(id);
+            Networking.Forget(id);
             throw;
         }
         Volumes.ReleaseClaims(id);
@@ -206,6 +211,7 @@ public sealed class ContainerService
                     storage.Remove(container.LayerId);
                 }
                 Store.Delete(container);
+                Networking.Forget(container.Id);
             }
             catch (Exception e)
             {
@@ -280,10 +286,10 @@ public sealed class ContainerService
         return Networks.DriverOf(network).Capabilities.Sandbox == SandboxKind.Host;
     }
 
-    // Until the bridge driver lands, "default" means the none network: containers get loopback only.
+    // "default" is the bridge network, or loopback only (none) where the bridge driver is not installed.
     private string ResolveNetworkMode(string mode)
     {
-        var wanted = mode is "" or "default" ? "none" : mode;
+        var wanted = mode is "" or "default" ? (Networks.Find(NetworkStore.DefaultNetworkName) is null ? "none" : NetworkStore.DefaultNetworkName) : mode;
         if (wanted.StartsWith("container:", StringComparison.Ordinal))
         {
             throw DriverException.InvalidArgument("this version of Modular does not support --network container:<name> yet");

@@ -21,7 +21,6 @@ public static class UnsupportedOptions
             }
         }
 
-        Check(host.PortBindings is { Count: > 0 } && host.PortBindings.Values.Any(b => b is { Count: > 0 }) || host.PublishAllPorts, "published ports (-p, -P)");
         Check(host.Privileged, "privileged mode (--privileged)");
         Check(host.CapAdd is { Count: > 0 } || host.CapDrop is { Count: > 0 }, "capability changes (--cap-add, --cap-drop)");
         Check(host.Ulimits is { Count: > 0 }, "ulimits (--ulimit)");

@@ -8,4 +8,16 @@ public sealed record NetworkRecord(
     string Scope,
     DateTimeOffset Created,
     IReadOnlyDictionary<string, string> Options,
-    IReadOnlyDictionary<string, string> Labels);
+    IReadOnlyDictionary<string, string> Labels)
+{
+    /// <summary>The IPv4 pools addresses come from; empty for drivers that need no addresses.</summary>
+    public IReadOnlyList<IpamPool> Ipam { get; init; } = [];
+
+    /// <summary><c>--internal</c>: no traffic to or from outside the network.</summary>
+    public bool Internal { get; init; }
+
+    /// <summary>The daemon's default network (the predefined <c>bridge</c>).</summary>
+    public bool IsDefault { get; init; }
+
+    public bool Attachable { get; init; }
+}

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Modular.Api.Models;
+using Modular.Kernel.Configuration;
 using Modular.Kernel.Containers;
 using Modular.Kernel.Persistence;
 using Modular.Kernel.Plugins;
@@ -8,19 +11,26 @@ namespace Modular.Kernel.Networks;
 
 /// <summary>
 /// The daemon's networks, persisted in <c>&lt;data-root&gt;/network/networks.json</c>. Each driver that users cannot
-/// instantiate themselves (none, host) gets its one predefined network named after it, as in Docker.
+/// instantiate themselves (none, host) gets its one predefined network named after it, and the bridge driver the
+/// default <c>bridge</c> network, as in Docker.
 /// </summary>
 public sealed class NetworkStore
 {
+    public const string DefaultNetworkName = "bridge";
+
     private readonly string _file;
     private readonly DriverCatalog _drivers;
+    private readonly DaemonConfig _config;
+    private readonly ILogger _logger;
     private readonly object _lock = new();
     private List<NetworkRecord> _networks;
 
-    public NetworkStore(string dataRoot, DriverCatalog drivers)
+    public NetworkStore(DaemonConfig config, DriverCatalog drivers, ILogger<NetworkStore> logger)
     {
-        _file = Path.Combine(dataRoot, "network", "networks.json");
+        _file = Path.Combine(config.DataRoot, "network", "networks.json");
         _drivers = drivers;
+        _config = config;
+        _logger = logger;
         _networks = AtomicFile.ReadJson<List<NetworkRecord>>(_file) ?? [];
     }
 
@@ -38,13 +48,111 @@ public sealed class NetworkStore
                         DateTimeOffset.UtcNow, new Dictionary<string, string>(), new Dictionary<string, string>()));
                 }
             }
+            if (_drivers.Has(DriverKind.Network, DefaultNetworkName) && _networks.All(n => n.Name != DefaultNetworkName))
+            {
+                _networks.Add(DefaultBridge());
+            }
             foreach (var network in _networks.Where(n => _drivers.Has(DriverKind.Network, n.Driver)))
             {
-                _drivers.Network(network.Driver).CreateNetwork(new NetworkSpec(network.Id, network.Name, network.Options));
+                _drivers.Network(network.Driver).CreateNetwork(SpecOf(network));
             }
             AtomicFile.WriteJson(_file, _networks);
         }
     }
+
+    private NetworkRecord DefaultBridge()
+    {
+        var bridgeName = _config.Bridge ?? "modular0";
+        var pool = _config.Bip is { } bip
+            ? IpamPlanner.FromBip(bip)
+            : IpamPlanner.Plan(null, TakenSubnets(), IpamPlanner.HostRoutes(new HashSet<string> { bridgeName }), Log)[0];
+        var options = new Dictionary<string, string>
+        {
+            ["com.docker.network.bridge.default_bridge"] = "true",
+            ["com.docker.network.bridge.enable_icc"] = "true",
+            ["com.docker.network.bridge.enable_ip_masquerade"] = "true",
+            ["com.docker.network.bridge.host_binding_ipv4"] = "0.0.0.0",
+            ["com.docker.network.bridge.name"] = bridgeName,
+            ["com.docker.network.driver.mtu"] = "1500",
+        };
+        return new NetworkRecord(ContainerNames.NewId(), DefaultNetworkName, DefaultNetworkName, "local", DateTimeOffset.UtcNow,
+            options, new Dictionary<string, string>()) { Ipam = [pool], IsDefault = true };
+    }
+
+    /// <summary>Creates a user-defined network (<c>docker network create</c>): checks, IPAM planning, the driver, then persists.</summary>
+    public NetworkRecord Create(string name, string driverName, IReadOnlyDictionary<string, string> options,
+        IReadOnlyDictionary<string, string> labels, IReadOnlyList<IpamConfig>? ipam, bool isInternal, bool attachable)
+    {
+        if (name.Length == 0)
+        {
+            throw DriverException.InvalidArgument("network name must not be empty");
+        }
+        if (!_drivers.Has(DriverKind.Network, driverName))
+        {
+            throw DriverException.NotFound($"could not find plugin {driverName} in v1 plugin registry: plugin not found");
+        }
+        var driver = _drivers.Network(driverName);
+        if (!driver.Capabilities.UserDefinable)
+        {
+            throw new DriverException(DriverErrorKind.Forbidden, $"only one instance of \"{driverName}\" network is allowed");
+        }
+        lock (_lock)
+        {
+            if (_networks.Any(n => n.Name == name))
+            {
+                throw DriverException.Conflict($"network with name {name} already exists");
+            }
+            var pools = driver.Capabilities.NeedsAddresses
+                ? IpamPlanner.Plan(ipam, TakenSubnets(), IpamPlanner.HostRoutes(OwnBridgeNames()), Log)
+                : [];
+            var network = new NetworkRecord(ContainerNames.NewId(), name, driverName, driver.Capabilities.Scope, DateTimeOffset.UtcNow,
+                options, labels) { Ipam = pools, Internal = isInternal, Attachable = attachable };
+            driver.CreateNetwork(SpecOf(network));
+            _networks.Add(network);
+            try
+            {
+                AtomicFile.WriteJson(_file, _networks);
+            }
+            catch
+            {
+                _networks.Remove(network);
+                driver.DeleteNetwork(network.Id);
+                throw;
+            }
+            return network;
+        }
+    }
+
+    /// <summary>Removes a user-defined network; the caller has checked that no container is connected.</summary>
+    public void Remove(NetworkRecord network)
+    {
+        if (!_drivers.Network(network.Driver).Capabilities.UserDefinable || network.IsDefault)
+        {
+            throw new DriverException(DriverErrorKind.Forbidden, $"{network.Name} is a pre-defined network and cannot be removed");
+        }
+        lock (_lock)
+        {
+            _drivers.Network(network.Driver).DeleteNetwork(network.Id);
+            _networks.RemoveAll(n => n.Id == network.Id);
+            AtomicFile.WriteJson(_file, _networks);
+        }
+    }
+
+    public static NetworkSpec SpecOf(NetworkRecord network) => new(network.Id, network.Name, network.Options)
+    {
+        Subnets = network.Ipam.Select(p => new NetworkSubnet(p.Subnet, p.Gateway)).ToList(),
+        Internal = network.Internal,
+        IsDefault = network.IsDefault,
+    };
+
+    private List<Ipv4Subnet> TakenSubnets() => _networks.SelectMany(n => n.Ipam).Select(p => p.ParsedSubnet).ToList();
+
+    // Routes through our own bridges are our networks' subnets, already counted as taken.
+    private HashSet<string> OwnBridgeNames() => _networks
+        .Select(n => n.Options.TryGetValue("com.docker.network.bridge.name", out var name) ? name : "br-" + n.Id[..12])
+        .ToHashSet(StringComparer.Ordinal);
+
+    private void Log(string message) => _logger.LogInformation("{Message}", message);
 
     public IReadOnlyList<NetworkRecord> All
     {

@@ -41,6 +41,9 @@ public sealed class PrivateDaemon : IAsyncLifetime
     public string PidFile => Path.Combine(Root, "modulard.pid");
     public string LogPath => Path.Combine(Root, "modulard.log");
     public string RuncStateRoot => Path.Combine(ExecRoot, "runtime", "runc");
+
+    /// <summary>The default bridge network's interface, unique to this daemon (modular-e2e-&lt;hex&gt; gives me&lt;hex&gt;) so parallel daemons never share one.</summary>
+    public string BridgeName => "me" + Path.GetFileName(Root)["modular-e2e-".Length..];
     private string DockerConfigDirectory => Path.Combine(Root, "docker-config");
 
     /// <summary>Raw Engine API access for assertions the CLIs would hide (status codes, error bodies).</summary>
@@ -101,6 +104,7 @@ public sealed class PrivateDaemon : IAsyncLifetime
             "--exec-root", ExecRoot,
             "--pidfile", PidFile,
             "--config-file", configFile,
+            "--bridge", BridgeName,
             .. storageDriver,
             "--debug",
             .. ExtraArguments,

@@ -16,6 +16,7 @@ public static class RootSweeper
             await DeleteRuncContainersAsync(stateRoot, problems);
         }
         await KillProcessesNamingAsync(root);
+        await NetworkSweeper.SweepAsync(Path.Combine(root, "data"), problems);
         UnmountBelow(root, problems);
         DeleteFolder(root, problems);
         return problems;

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Modular.Sdk;
+using Modular.Sdk.Network;
+
+namespace Modular.Network.Bridge;
+
+/// <summary>
+/// Docker's bridge driver: one Linux bridge per network holding the gateway address, a veth pair per endpoint (the
+/// container end becomes ethN in the sandbox with the kernel-allocated address and a default route through the gateway),
+/// outbound masquerade, isolation between bridges and published ports as DNAT map elements (see <see cref="NftRuleset"/>).
+/// Endpoints live in memory only: containers do not survive the daemon, and re-creating a network at daemon start
+/// replaces its rules and removes veths left on its bridge.
+/// </summary>
+public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver
+{
+    public const string DriverName = "bridge";
+
+    private readonly ConcurrentDictionary<string, BridgeSettings> _networks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, BridgeEndpoint> _endpoints = new(StringComparer.Ordinal);
+
+    public string Name => DriverName;
+
+    public NetworkCapabilities Capabilities { get; } = new(SandboxKind.Private) { PublishesPorts = true, NeedsAddresses = true };
+
+    public void CreateNetwork(NetworkSpec network)
+    {
+        var settings = BridgeSettings.From(network);
+        if (_networks.Values.Any(n => n.BridgeName == settings.BridgeName && n.NetworkId != network.Id))
+        {
+            throw DriverException.Conflict($"bridge name {settings.BridgeName} is already used by another network");
+        }
+        var existed = LinkCommands.Exists(settings.BridgeName);
+        try
+        {
+            LinkCommands.EnsureBridge(settings);
+            foreach (var stale in LinkCommands.PortsOf(settings.BridgeName).Where(p => !_endpoints.Values.Any(e => e.HostVeth == p)))
+            {
+                log.Info($"Removing stale interface {stale} from {settings.BridgeName}");
+                LinkCommands.DeleteLink(stale);
+            }
+            NftRuleset.Apply(settings);
+        }
+        catch when (!existed)
+        {
+            // A network that could not be completed leaves nothing behind.
+            LinkCommands.DeleteLink(settings.BridgeName);
+            throw;
+        }
+        _networks[network.Id] = settings;
+    }
+
+    public void DeleteNetwork(string networkId)
+    {
+        if (!_networks.TryRemove(networkId, out var settings))
+        {
+            return;
+        }
+        NftRuleset.Remove(settings);
+        LinkCommands.DeleteLink(settings.BridgeName);
+    }
+
+    public EndpointInfo CreateEndpoint(string networkId, string endpointId, EndpointSpec endpoint)
+    {
+        var settings = NetworkOf(networkId);
+        var address = endpoint.IPv4Address;
+        if (address.Length > 0 && !IPNetwork.TryParse(address, out _))
+        {
+            throw DriverException.InvalidArgument($"invalid endpoint address \"{address}\"");
+        }
+        var mac = endpoint.MacAddress.Length > 0 ? endpoint.MacAddress : MacFor(address);
+        _endpoints[endpointId] = new BridgeEndpoint(networkId, HostVethName(endpointId), endpoint with { MacAddress = mac });
+        return new EndpointInfo(address, settings.Internal ? "" : endpoint.Gateway, mac);
+    }
+
+    public void DeleteEndpoint(string networkId, string endpointId)
+    {
+        _endpoints.TryRemove(endpointId, out _);
+        LinkCommands.DeleteLink(HostVethName(endpointId));
+    }
+
+    public void Join(string networkId, string endpointId, string sandboxKey)
+    {
+        var settings = NetworkOf(networkId);
+        var endpoint = _endpoints.TryGetValue(endpointId, out var found) ? found
+            : throw DriverException.NotFound($"endpoint {endpointId} not found on network {networkId}");
+        var spec = endpoint.Spec;
+        var interfaceName = LinkCommands.FreeInterfaceName(sandboxKey);
+        try
+        {
+            LinkCommands.PlugIntoSandbox(settings, endpoint.HostVeth, sandboxKey, interfaceName, spec.MacAddress, spec.IPv4Address, spec.Gateway);
+            NftRuleset.Publish(settings, spec.PortBindings, AddressOnly(spec.IPv4Address));
+            endpoint.Joined = true;
+        }
+        catch
+        {
+            LinkCommands.DeleteLink(endpoint.HostVeth);
+            throw;
+        }
+    }
+
+    public void Leave(string networkId, string endpointId)
+    {
+        if (!_endpoints.TryGetValue(endpointId, out var endpoint) || !endpoint.Joined || !_networks.TryGetValue(networkId, out var settings))
+        {
+            return;
+        }
+        endpoint.Joined = false;
+        try
+        {
+            NftRuleset.Unpublish(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv4Address));
+        }
+        finally
+        {
+            // The pair dies with the sandbox's namespace; deleting the host end frees it at once.
+            LinkCommands.DeleteLink(endpoint.HostVeth);
+        }
+    }
+
+    private BridgeSettings NetworkOf(string networkId) =>
+        _networks.TryGetValue(networkId, out var settings) ? settings
+            : throw DriverException.NotFound($"network {networkId} not found in the bridge driver");
+
+    // "veth" and 11 hex digits: the 15 characters a Linux interface name can hold, derived so that a later daemon can
+    // find the link of an endpoint it never saw.
+    private static string HostVethName(string endpointId) => "veth" + endpointId[..Math.Min(11, endpointId.Length)];
+
+    private static string AddressOnly(string cidr) => cidr.Split('/')[0];
+
+    // Docker's scheme: 02:42 followed by the IPv4 address, so a MAC never repeats within a network.
+    private static string MacFor(string cidr)
+    {
+        if (cidr.Length == 0 || !IPAddress.TryParse(AddressOnly(cidr), out var ip))
+        {
+            var random = System.Security.Cryptography.RandomNumberGenerator.GetBytes(4);
+            return "02:42:" + string.Join(':', random.Select(b => b.ToString("x2")));
+        }
+        return "02:42:" + string.Join(':', ip.GetAddressBytes().Select(b => b.ToString("x2")));
+    }
+
+    private sealed class BridgeEndpoint(string networkId, string hostVeth, EndpointSpec spec)
+    {
+        public string NetworkId { get; } = networkId;
+        public string HostVeth { get; } = hostVeth;
+        public EndpointSpec Spec { get; } = spec;
+        public bool Joined { get; set; }
+    }
+}

@@ -1,0 +1,31 @@
+using Modular.Sdk.Network;
+
+namespace Modular.Kernel.Networks;
+
+/// <summary>
+/// A container's attachment to a network as persisted: what was asked (static address, aliases) and, while the
+/// container runs, the live endpoint (its id, address, MAC and published ports). The address stays allocated while
+/// <see cref="EndpointId"/> is set, which is what makes IPAM survive a daemon restart.
+/// </summary>
+public sealed record EndpointRecord(string ContainerId, string NetworkId)
+{
+    /// <summary>A static address requested with <c>--ip</c>, or empty.</summary>
+    public string RequestedIPv4 { get; init; } = "";
+
+    /// <summary>Extra names in the network (<c>--network-alias</c>).</summary>
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+
+    /// <summary>The live endpoint's id; empty while the container is not running.</summary>
+    public string EndpointId { get; init; } = "";
+
+    /// <summary>The allocated address in CIDR form, e.g. 172.17.0.2/16.</summary>
+    public string IPv4Address { get; init; } = "";
+
+    public string Gateway { get; init; } = "";
+
+    public string MacAddress { get; init; } = "";
+
+    public IReadOnlyList<PortMapping> Ports { get; init; } = [];
+
+    public bool Active => EndpointId.Length > 0;
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace Modular.E2E.Tests.Harness;
+
+/// <summary>
+/// Removes the host-side network resources of a daemon under test: for every bridge network in its
+/// &lt;data-root&gt;/network/networks.json, the bridge interface and the nftables tables named after it. Runs after the
+/// daemon's processes are gone, so the veths died with the containers' namespaces.
+/// </summary>
+public static class NetworkSweeper
+{
+    public static async Task SweepAsync(string dataRoot, List<string> problems)
+    {
+        foreach (var bridge in BridgeNames(dataRoot))
+        {
+            if (Directory.Exists($"/sys/class/net/{bridge}"))
+            {
+                var delete = await CommandRunner.RunAsync("ip", ["link", "del", bridge], timeout: TimeSpan.FromSeconds(20));
+                if (delete.ExitCode != 0 && Directory.Exists($"/sys/class/net/{bridge}"))
+                {
+                    problems.Add($"ip link del {bridge} failed: {delete}");
+                }
+            }
+            foreach (var family in new[] { "ip", "bridge" })
+            {
+                await CommandRunner.RunAsync("nft", ["delete", "table", family, "modular-" + bridge], timeout: TimeSpan.FromSeconds(20));
+            }
+        }
+    }
+
+    /// <summary>The bridge interfaces of the daemon's bridge networks, named as the bridge driver names them.</summary>
+    public static IReadOnlyList<string> BridgeNames(string dataRoot)
+    {
+        var file = Path.Combine(dataRoot, "network", "networks.json");
+        if (!File.Exists(file))
+        {
+            return [];
+        }
+        using var document = JsonDocument.Parse(File.ReadAllText(file));
+        var names = new List<string>();
+        foreach (var network in document.RootElement.EnumerateArray())
+        {
+            if (network.GetProperty("Driver").GetString() != "bridge")
+            {
+                continue;
+            }
+            var options = network.GetProperty("Options");
+            names.Add(options.TryGetProperty("com.docker.network.bridge.name", out var name) && name.GetString() is { Length: > 0 } given
+                ? given
+                : "br-" + network.GetProperty("Id").GetString()![..12]);
+        }
+        return names;
+    }
+}
