@@ -23,6 +23,7 @@ internal static class CreateRequestBuilder
         foreach (var entry in settings.Env)
             environment.Add(ExpandEnvironmentArgument(entry, lookupEnvironment));
 
+        var (binds, anonymousVolumes) = MountFlags.SplitVolumes(settings.Volumes, Path.GetFullPath);
         var request = new ContainerCreateRequest
         {
             Image = settings.Image,
@@ -44,13 +45,19 @@ internal static class CreateRequestBuilder
             AttachStdout = attachStdout,
             AttachStderr = attachStderr,
             StdinOnce = settings.Interactive && attachStdin,
-            Volumes = [],
+            Volumes = anonymousVolumes.ToDictionary(v => v, _ => new Modular.Api.Json.EmptyObject()),
             HostConfig = new HostConfig
             {
                 AutoRemove = settings.Remove,
                 NetworkMode = settings.Network ?? "default",
                 Runtime = settings.Runtime,
                 LogConfig = new LogConfig { Type = settings.LogDriver ?? "", Config = ParseLogOptions(settings.LogOptions) },
+                Binds = binds,
+                Mounts = settings.Mounts.Count > 0 ? settings.Mounts.Select(m => MountFlags.ParseMount(m, Path.GetFullPath)).ToList() : null,
+                Tmpfs = settings.Tmpfs.Count > 0 ? MountFlags.ParseTmpfs(settings.Tmpfs) : null,
+                VolumesFrom = [.. settings.VolumesFrom],
+                ReadonlyRootfs = settings.ReadOnly,
+                ShmSize = settings.ShmSize is { } shm ? MountFlags.ParseShmSize(shm) : 0,
             },
             NetworkingConfig = new NetworkingConfig { EndpointsConfig = [] },
         };

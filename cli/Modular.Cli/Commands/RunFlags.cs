@@ -29,6 +29,12 @@ internal sealed record RunSettings
     public string? DetachKeys { get; init; }
     /// <summary>--sig-proxy (default true): forward this process's signals to the container while attached without a TTY.</summary>
     public bool SigProxy { get; init; } = true;
+    public IReadOnlyList<string> Volumes { get; init; } = [];
+    public IReadOnlyList<string> Mounts { get; init; } = [];
+    public IReadOnlyList<string> Tmpfs { get; init; } = [];
+    public IReadOnlyList<string> VolumesFrom { get; init; } = [];
+    public bool ReadOnly { get; init; }
+    public string? ShmSize { get; init; }
 }
 
 /// <summary>The flags of run and create: the ones implemented, and docker's other flags, which are refused by name.</summary>
@@ -53,24 +59,30 @@ internal sealed class RunFlags
     public readonly Option<string?> Hostname = new("--hostname", "-h") { Description = "Container host name" };
     public readonly Option<string?> DetachKeys = new("--detach-keys") { Description = "Override the key sequence for detaching a container" };
     public readonly Option<bool> SigProxy = new("--sig-proxy") { Description = "Proxy received signals to the process", DefaultValueFactory = _ => true };
+    public readonly Option<string[]> Volume = Multi("--volume", "-v", "Bind mount a volume");
+    public readonly Option<string[]> Mount = Multi("--mount", null, "Attach a filesystem mount to the container");
+    public readonly Option<string[]> Tmpfs = Multi("--tmpfs", null, "Mount a tmpfs directory");
+    public readonly Option<string[]> VolumesFrom = Multi("--volumes-from", null, "Mount volumes from the specified container(s)");
+    public readonly Option<bool> ReadOnly = new("--read-only") { Description = "Mount the container's root filesystem as read only" };
+    public readonly Option<string?> ShmSize = new("--shm-size") { Description = "Size of /dev/shm" };
 
     /// <summary>Docker flags this engine does not implement yet. Accepting them silently would run something other
     /// than what was asked, so they parse (to give a precise message) and are refused.</summary>
     private static readonly (string Name, string? Alias, bool TakesValue)[] NotImplemented =
     [
-        ("--publish", "-p", true), ("--publish-all", "-P", false), ("--volume", "-v", true), ("--mount", null, true),
+        ("--publish", "-p", true), ("--publish-all", "-P", false),
         ("--memory", "-m", true), ("--memory-swap", null, true), ("--memory-reservation", null, true), ("--cpus", null, true),
         ("--cpu-shares", "-c", true), ("--cpuset-cpus", null, true), ("--pids-limit", null, true), ("--privileged", null, false),
         ("--cap-add", null, true), ("--cap-drop", null, true), ("--restart", null, true), ("--device", null, true),
         ("--dns", null, true), ("--dns-search", null, true), ("--dns-option", null, true), ("--add-host", null, true),
-        ("--tmpfs", null, true), ("--ulimit", null, true), ("--init", null, false), ("--pid", null, true), ("--ipc", null, true),
-        ("--uts", null, true), ("--userns", null, true), ("--read-only", null, false), ("--security-opt", null, true),
-        ("--sysctl", null, true), ("--shm-size", null, true), ("--health-cmd", null, true), ("--no-healthcheck", null, false),
+        ("--ulimit", null, true), ("--init", null, false), ("--pid", null, true), ("--ipc", null, true),
+        ("--uts", null, true), ("--userns", null, true), ("--security-opt", null, true),
+        ("--sysctl", null, true), ("--health-cmd", null, true), ("--no-healthcheck", null, false),
         ("--gpus", null, true), ("--platform", null, true), ("--pull", null, true), ("--expose", null, true), ("--link", null, true),
         ("--cgroupns", null, true), ("--cgroup-parent", null, true), ("--cidfile", null, true),
         ("--stop-signal", null, true), ("--stop-timeout", null, true), ("--group-add", null, true), ("--oom-kill-disable", null, false),
         ("--isolation", null, true), ("--annotation", null, true), ("--ip", null, true), ("--ip6", null, true),
-        ("--mac-address", null, true), ("--label-file", null, true), ("--volumes-from", null, true), ("--domainname", null, true),
+        ("--mac-address", null, true), ("--label-file", null, true), ("--domainname", null, true),
         ("--storage-opt", null, true), ("--network-alias", null, true), ("--quiet", "-q", false),
         ("--disable-content-trust", null, false), ("--blkio-weight", null, true), ("--device-cgroup-rule", null, true),
     ];
@@ -87,7 +99,7 @@ internal sealed class RunFlags
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Attach, Detach, DetachKeys, Entrypoint, Env, EnvFile, Hostname, Interactive, Label, LogDriver, LogOpt, Name, Network, Remove, Runtime, SigProxy, Tty, User, WorkingDir })
+        foreach (var option in new Option[] { Attach, Detach, DetachKeys, Entrypoint, Env, EnvFile, Hostname, Interactive, Label, LogDriver, LogOpt, Name, Network, Remove, Runtime, SigProxy, Tty, User, WorkingDir, Volume, Mount, Tmpfs, VolumesFrom, ReadOnly, ShmSize })
             command.Options.Add(option);
 
         foreach (var (name, alias, takesValue) in NotImplemented)
@@ -128,5 +140,11 @@ internal sealed class RunFlags
         Hostname = result.GetValue(Hostname),
         DetachKeys = result.GetValue(DetachKeys),
         SigProxy = result.GetValue(SigProxy),
+        Volumes = result.GetValue(Volume) ?? [],
+        Mounts = result.GetValue(Mount) ?? [],
+        Tmpfs = result.GetValue(Tmpfs) ?? [],
+        VolumesFrom = result.GetValue(VolumesFrom) ?? [],
+        ReadOnly = result.GetValue(ReadOnly),
+        ShmSize = result.GetValue(ShmSize),
     };
 }
