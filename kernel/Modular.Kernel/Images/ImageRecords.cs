@@ -5,7 +5,7 @@ namespace Modular.Kernel.Images;
 /// digests are in familiar form (<c>busybox:latest</c>).
 /// </summary>
 /// <param name="Id">The image id, <c>sha256:&lt;hex&gt;</c> of the config bytes.</param>
-/// <param name="ParentId">Always empty: imported and loaded images have no local parent image.</param>
+/// <param name="ParentId">The local image a committed or built image was made from; empty for imported, loaded and pulled images.</param>
 /// <param name="TopLayerCacheId">The storage driver's id of the top layer (the parent of a container's layer), or null for an image without layers.</param>
 /// <param name="LayerCacheIds">The storage driver's ids of all layers, bottom first.</param>
 /// <param name="ConfigFile">The parsed config file (architecture, os, history, ...), with its exact bytes in <see cref="ImageConfig.Raw"/>.</param>

@@ -10,12 +10,11 @@ public sealed partial class ImageService
     /// <summary>
     /// <c>docker images</c>, newest first. <paramref name="filters"/> as the API's filters map: dangling (true/false),
     /// label (<c>key</c> or <c>key=value</c>, all must match), reference (glob on familiar names), before / since (an
-    /// image), until (unix time, RFC 3339 or a duration like <c>10m</c>). <paramref name="all"/> shows intermediate
-    /// images, which imported and loaded images never are.
+    /// image), until (unix time, RFC 3339 or a duration like <c>10m</c>). <paramref name="all"/> also shows intermediate
+    /// images (untagged parents of committed or built images), which dangling=true never lists.
     /// </summary>
     public IReadOnlyList<ImageSummary> List(bool all = false, IReadOnlyDictionary<string, IReadOnlyList<string>>? filters = null)
     {
-        _ = all;
         filters ??= new Dictionary<string, IReadOnlyList<string>>();
         foreach (var key in filters.Keys.Where(key => !ListFilterKeys.Contains(key)))
         {
@@ -51,7 +50,7 @@ public sealed partial class ImageService
                 var digests = image.RepoDigests.Where(digest => MatchesAny(patterns, digest)).ToArray();
                 if (tags.Length == 0 && digests.Length == 0)
                 {
-                    if (dangling == false || patterns.Count > 0)
+                    if (dangling == false || patterns.Count > 0 || ((!all || dangling == true) && _parents.HasChildren(image.Id)))
                     {
                         continue;
                     }

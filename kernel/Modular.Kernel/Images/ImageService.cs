@@ -83,21 +83,28 @@ public sealed partial class ImageService
     }
 
     /// <summary>
-    /// The ids of the image <paramref name="nameOrId"/> names and its descendants (for the containers' ancestor
-    /// filter); empty when it names none. Imported and loaded images have no descendants.
+    /// The ids of the image <paramref name="nameOrId"/> names and its descendants, the images committed or built on
+    /// it (for the containers' ancestor filter); empty when it names none.
     /// </summary>
     public IReadOnlyList<string> IdsMatching(string nameOrId)
     {
         lock (_gate)
         {
+            string root;
             try
             {
-                return [ResolveLocked(nameOrId)];
+                root = ResolveLocked(nameOrId);
             }
             catch (DriverException)
             {
                 return [];
             }
+            var found = new List<string> { root };
+            for (var i = 0; i < found.Count; i++)
+            {
+                found.AddRange(_parents.ChildrenOf(found[i]).Where(child => !found.Contains(child)));
+            }
+            return found;
         }
     }
 

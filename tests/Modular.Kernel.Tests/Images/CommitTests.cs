@@ -126,6 +126,30 @@ public sealed class CommitTests : IDisposable
     }
 
     [Fact]
+    public async Task An_untagged_parent_is_an_intermediate_image_listed_only_with_all_and_a_descendant_for_ancestor_filters()
+    {
+        var baseId = await ImportBase();
+        var middle = await _root.Service.CommitAsync(new ImageCommitRequest
+        {
+            BaseImage = baseId, LayerId = WritableLayerOn(baseId, ("m", "1")), Config = new ImageExecutionConfig(),
+        }, TestContext.Current.CancellationToken);
+        var top = await _root.Service.CommitAsync(new ImageCommitRequest
+        {
+            BaseImage = middle, LayerId = WritableLayerOn(middle, ("t", "2")), Config = new ImageExecutionConfig(), Reference = "top",
+        }, TestContext.Current.CancellationToken);
+        var dangling = new Dictionary<string, IReadOnlyList<string>> { ["dangling"] = ["true"] };
+
+        Assert.DoesNotContain(middle, _root.Service.List().Select(i => i.Id));
+        Assert.Contains(middle, _root.Service.List(all: true).Select(i => i.Id));
+        Assert.Empty(_root.Service.List(all: true, dangling));
+        Assert.Equal([baseId, middle, top], _root.Service.IdsMatching("base"));
+        var history = _root.Service.History("top");
+        Assert.Equal([top, middle, baseId], history.Select(row => row.Id));
+        Assert.Equal(["top:latest"], history[0].Tags);
+        Assert.Equal([1L, 1L, 4L], history.Select(row => row.Size));
+    }
+
+    [Fact]
     public async Task A_digest_reference_is_refused_before_anything_is_stored()
     {
         var baseId = await ImportBase();
