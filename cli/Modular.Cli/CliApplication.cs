@@ -61,6 +61,7 @@ internal static class CliApplication
                      PsCommand.Build(), StatsCommand.Build(), CpCommand.Build(), LogsCommand.Build(), InspectCommand.Build(),
                      ImageCommands.BuildImages(), ImageCommands.BuildImport(), ImageCommands.BuildLoad(),
                      ImageCommands.BuildTag(), ImageCommands.BuildRmi(),
+                     PullCommand.Build(), PushCommand.Build(), LoginCommands.BuildLogin(), LoginCommands.BuildLogout(),
                      BuildCommand.Build(),
                      ImageArchiveCommands.BuildCommit(), ImageArchiveCommands.BuildExport(), ImageArchiveCommands.BuildSave(),
                      ImageHistoryCommands.BuildHistory(), ImageHistoryCommands.BuildImageGroup(),

@@ -195,7 +195,7 @@ public sealed partial class ImageService
                 var id = Sha256Digest.Short(layers[i].Digest);
                 var size = layers[i].Size;
                 var extracting = new ProgressThrottle(report, id, "Extracting");
-                using var followed = new CountingReadStream(download.OpenReader(), read => extracting.Report(read, size));
+                using var followed = new CountingReadStream(new BufferedStream(download.OpenReader(), 1 << 20), read => extracting.Report(read, size));
                 using var decompressed = IsZstd(layers[i].MediaType) ? new DecompressionStream(followed) : (Stream)followed;
                 current = _layers.Register(decompressed, current, diffIds[i], i, lease);
                 report(new TransferEvent(id, "Pull complete"));

@@ -79,7 +79,7 @@ internal sealed class BlobDownload
                 status($"Retrying in {Math.Ceiling(delay.TotalSeconds)} second{(delay.TotalSeconds > 1 ? "s" : "")}");
                 await Task.Delay(delay, cancellationToken);
             }
-            catch (Exception e) when (RegistryErrors.IsTransient(e) && e is not DriverException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (RegistryErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
                 throw new DriverException(DriverErrorKind.Unavailable,
                     $"failed to download blob {Blob.Digest} after {attempt} attempts: {e.Message}");

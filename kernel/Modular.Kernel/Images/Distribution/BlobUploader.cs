@@ -62,9 +62,9 @@ internal static class BlobUploader
     }
 
     /// <summary>
-    /// Compresses the tar <paramref name="writeTar"/> writes (gzip, fastest level: on incompressible data compression is
-    /// what limits a push) while streaming it in one PATCH, hashing the tar and the compressed bytes in the same pass,
-    /// then completes the upload with the digest.
+    /// Streams the tar <paramref name="writeTar"/> writes in one PATCH, gzip-compressed at the fastest level unless a
+    /// sample shows it incompressible (then plain: compression is what limits a push of such data), hashing the tar
+    /// and the bytes sent in the same pass, then completes the upload with the digest.
     /// </summary>
     public static async Task<UploadedBlob> StreamCompressedAsync(RegistrySession session, Uri location, Action<Stream> writeTar, Action<long> progress,
         CancellationToken cancellationToken)
@@ -121,13 +121,18 @@ internal static class BlobUploader
         {
             using var sent = new HashingWriteStream(network);
             string diffId;
-            using (var gzip = new GZipStream(sent, CompressionLevel.Fastest, leaveOpen: true))
-            using (var tar = new HashingWriteStream(gzip, progress, cancellationToken))
+            bool compressed;
+            using (var encoder = new SampledEncoder(sent))
             {
-                writeTar(tar);
-                diffId = tar.Digest();
+                using (var tar = new HashingWriteStream(encoder, progress, cancellationToken))
+                {
+                    writeTar(tar);
+                    diffId = tar.Digest();
+                }
+                encoder.Complete();
+                compressed = encoder.Compressed;
             }
-            Result = new UploadedBlob(sent.Digest(), sent.Written, MediaTypes.DockerLayerGzip, diffId);
+            Result = new UploadedBlob(sent.Digest(), sent.Written, compressed ? MediaTypes.DockerLayerGzip : MediaTypes.DockerLayerTar, diffId);
         }
 
         protected override bool TryComputeLength(out long length)
@@ -135,6 +140,72 @@ internal static class BlobUploader
             length = 0;
             return false;
         }
+    }
+
+    /// <summary>
+    /// Chooses a layer's encoding from its first bytes: they are compressed on trial (gzip, fastest level), and when
+    /// that saves less than a tenth the layer is sent as a plain tar (Docker's uncompressed layer media type), since
+    /// compressing incompressible data (media, archives, binaries already packed) costs CPU and gains nothing.
+    /// </summary>
+    private sealed class SampledEncoder(Stream output) : Stream
+    {
+        private const int SampleSize = 4 << 20;
+        private readonly MemoryStream _sample = new();
+        private Stream? _sink;
+
+        public bool Compressed { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (_sink is not null)
+            {
+                _sink.Write(buffer);
+                return;
+            }
+            _sample.Write(buffer);
+            if (_sample.Length >= SampleSize)
+            {
+                Decide();
+            }
+        }
+
+        /// <summary>Sends what is still held back and ends the gzip stream, if any.</summary>
+        public void Complete()
+        {
+            if (_sink is null)
+            {
+                Decide();
+            }
+            if (_sink != output)
+            {
+                _sink!.Dispose();
+            }
+        }
+
+        private void Decide()
+        {
+            var trial = new MemoryStream();
+            using (var gzip = new GZipStream(trial, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(_sample.GetBuffer(), 0, (int)_sample.Length);
+            }
+            Compressed = _sample.Length == 0 || trial.Length < _sample.Length * 9 / 10;
+            _sink = Compressed ? new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true) : output;
+            _sink.Write(_sample.GetBuffer(), 0, (int)_sample.Length);
+            _sample.SetLength(0);
+        }
+
+        public override void Flush() { }
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>A write-only pass-through that hashes and counts what goes through it.</summary>
