@@ -4,7 +4,7 @@ using Modular.Kernel.Images;
 
 namespace Modular.Kernel.Api;
 
-/// <summary>Renders the image store's records in the wire shapes of /images/json, /images/{name}/json and history.</summary>
+/// <summary>Renders the image store's records in the wire shapes of /images/json and /images/{name}/json.</summary>
 public static class ImageViews
 {
     public static Modular.Api.Models.ImageSummary Summary(Images.ImageSummary image, int containers) => new()
@@ -26,7 +26,8 @@ public static class ImageViews
         RepoTags = image.RepoTags.ToList(),
         RepoDigests = image.RepoDigests.ToList(),
         Parent = image.ParentId,
-        Comment = image.ConfigFile.Comment ?? "",
+        // moby shows the last history entry's comment (a commit message) when the config has none of its own.
+        Comment = image.ConfigFile.Comment ?? image.ConfigFile.History.LastOrDefault()?.Comment ?? "",
         Created = image.Created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffff00Z"),
         DockerVersion = image.ConfigFile.DockerVersion ?? "",
         Author = image.ConfigFile.Author ?? "",
@@ -39,29 +40,6 @@ public static class ImageViews
         RootFS = new ImageRootFs { Type = image.ConfigFile.RootFsType, Layers = image.DiffIds.ToList() },
         Metadata = new ImageMetadata { LastTagTime = image.LastTagTime?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffff00Z") },
     };
-
-    public static List<HistoryItem> History(ImageRecord image)
-    {
-        var items = new List<HistoryItem>();
-        var history = image.ConfigFile.History;
-        var layerIndex = 0;
-        for (var i = 0; i < history.Count; i++)
-        {
-            var entry = history[i];
-            var size = entry.EmptyLayer ? 0 : (layerIndex++ == image.DiffIds.Count - 1 ? image.Size : 0);
-            items.Add(new HistoryItem
-            {
-                Id = i == history.Count - 1 ? image.Id : "<missing>",
-                Created = entry.Created?.ToUnixTimeSeconds() ?? 0,
-                CreatedBy = entry.CreatedBy ?? "",
-                Tags = i == history.Count - 1 ? image.RepoTags.ToList() : null,
-                Size = size,
-                Comment = entry.Comment ?? "",
-            });
-        }
-        items.Reverse();
-        return items;
-    }
 
     private static ContainerConfig Config(ImageExecutionConfig config) => new()
     {
