@@ -97,6 +97,8 @@ public static class ModularEngine
             .AddSingleton<ExecService>()
             .AddSingleton<ContainerReconciler>()
             .AddSingleton<ContainerShutdown>()
+            .AddSingleton(new Build.BuildCache(config.DataRoot))
+            .AddSingleton<Build.DockerfileBuilder>()
             .AddSingleton(new EngineIdentity(config.DataRoot))
             .AddSingleton<InfoReport>()
             .AddSingleton(installedPlugins)
@@ -122,6 +124,7 @@ public static class ModularEngine
         WebSocketAttachEndpoint.Map(app);
         ArchiveEndpoints.Map(app);
         StatsEndpoints.Map(app);
+        BuildEndpoints.Map(app);
         PluginEndpoints.Map(app);
         return app;
     }

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The classic builder, modulard vs Debian's dockerd 20.10 side by side in one run:
+#
+#   bench/build.sh [--keep-logs]
+#
+# A Dockerfile with FROM busybox, ENV, WORKDIR, a COPY of 200 files, 3 RUN steps and CMD, built with
+# `DOCKER_BUILDKIT=0 docker build --network none`. Figures: the cold build (`--no-cache`, the base image present;
+# median of 3 after 1 warm-up) and the fully cached rebuild (median of 5 after 1 warm-up). The daemons alternate run
+# by run. Everything lives under /tmp/modular-bench-build/ and is swept on exit, also after a failure or Ctrl-C.
+# Needs root, artifacts/bin/modulard (./setup.sh --build-only; MODULARD=path overrides), dockerd and a docker CLI.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo="$(pwd)"
+source "$repo/bench/lib.sh"
+
+keep_logs=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --keep-logs) keep_logs=1 ;;
+    -h | --help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument $1" ;;
+  esac
+  shift
+done
+bench_require_tools
+
+readonly bench_root=/tmp/modular-bench-build
+readonly sweep="$repo/tests/e2e/sweep-root.sh"
+readonly errors_log="$bench_root/errors.log"
+readonly context="$bench_root/context"
+readonly daemons=(modulard dockerd)
+readonly cold_warmups=1 cold_runs=3 cached_warmups=1 cached_runs=5 files=200
+
+teardown() {
+  local status=$? name
+  trap '' INT TERM
+  trap - EXIT
+  for name in "${!daemon_pid[@]}"; do
+    ids="$(DOCKER_HOST="${daemon_host[$name]}" timeout 30 "$docker_cli" ps -aq 2>/dev/null)" || true
+    # shellcheck disable=SC2086 # one id per word
+    [[ -n "${ids:-}" ]] && DOCKER_HOST="${daemon_host[$name]}" timeout 120 "$docker_cli" rm -f $ids >/dev/null 2>&1 || true
+  done
+  stop_all_daemons
+  if [[ $keep_logs -eq 1 ]]; then
+    mkdir -p "$repo/artifacts/bench"
+    for name in "${daemons[@]}"; do
+      cp "$bench_root/$name/$name.log" "$repo/artifacts/bench/build-$name.log" 2>/dev/null || true
+    done
+  fi
+  "$sweep" "$bench_root" || log "teardown left something under $bench_root"
+  exit "$status"
+}
+trap teardown EXIT
+trap 'exit 130' INT TERM
+
+"$sweep" "$bench_root"
+mkdir -p "$bench_root" "$context/files"
+export DOCKER_CONFIG="$bench_root/docker-config" DOCKER_BUILDKIT=0
+mkdir -p "$DOCKER_CONFIG"
+
+for i in $(seq 1 "$files"); do
+  printf 'file %s\n' "$i" >"$context/files/file-$i.txt"
+done
+cat >"$context/Dockerfile" <<'DOCKERFILE'
+FROM busybox
+ENV APP_HOME=/app
+WORKDIR /app
+COPY files/ /app/files/
+RUN ls /app/files | wc -l > /app/count
+RUN echo built > /app/built
+RUN cat /app/count /app/built > /app/summary
+CMD ["cat", "/app/summary"]
+DOCKERFILE
+
+# time_build DAEMON ARGS...: milliseconds of one build; fails when the CLI fails or the image does not hold the
+# 200 files.
+time_build() {
+  local name="$1" start end summary
+  shift
+  start=$EPOCHREALTIME
+  DOCKER_HOST="${daemon_host[$name]}" "$docker_cli" build -q --network none -t bench-build "$@" "$context" >/dev/null 2>>"$errors_log" || return 1
+  end=$EPOCHREALTIME
+  elapsed_ms "$start" "$end"
+}
+
+declare -A result=()
+
+measure() {
+  local figure="$1" warmups="$2" runs="$3" i name sample
+  shift 3
+  local -A samples=() failures=()
+  for ((i = 0; i < warmups + runs; i++)); do
+    for name in "${daemons[@]}"; do
+      if sample="$(time_build "$name" "$@")"; then
+        ((i >= warmups)) && samples[$name]+="$sample"$'\n'
+      else
+        failures[$name]=$((${failures[$name]:-0} + 1))
+      fi
+    done
+  done
+  for name in "${daemons[@]}"; do
+    if [[ ${failures[$name]:-0} -gt 0 || -z "${samples[$name]:-}" ]]; then
+      result[$figure,$name]="failed(${failures[$name]:-0})"
+    else
+      result[$figure,$name]="$(printf '%s' "${samples[$name]}" | median)"
+    fi
+  done
+}
+
+check_image() {
+  local name="$1" output
+  output="$(DOCKER_HOST="${daemon_host[$name]}" "$docker_cli" run --rm --network none bench-build 2>>"$errors_log")" || true
+  [[ "$output" == "$files"$'\n'"built" ]] || log "$name: the built image printed '$output', not '$files' and 'built'"
+}
+
+log "docker CLI: $("$docker_cli" --version)"
+log "starting private modulard and dockerd under $bench_root"
+start_modulard modulard "$bench_root/modulard" overlay2
+start_dockerd dockerd "$bench_root/dockerd"
+for name in "${daemons[@]}"; do
+  log "$name: importing busybox:latest"
+  import_busybox "${daemon_host[$name]}"
+done
+
+log "cold builds (--no-cache): $cold_warmups warm-up + $cold_runs runs each"
+measure cold "$cold_warmups" "$cold_runs" --no-cache
+log "cached rebuilds: $cached_warmups warm-up + $cached_runs runs each"
+measure cached "$cached_warmups" "$cached_runs"
+for name in "${daemons[@]}"; do check_image "$name"; done
+
+cell_ratio() {
+  local m="${result[$1,modulard]}" d="${result[$1,dockerd]}"
+  if [[ "$m" =~ ^[0-9.]+$ && "$d" =~ ^[0-9.]+$ ]] && awk -v d="$d" 'BEGIN { exit !(d > 0) }'; then
+    awk -v m="$m" -v d="$d" 'BEGIN { printf "%.2f", m / d }'
+  else
+    printf -- '-'
+  fi
+}
+
+row() { printf '| %-46s | %12s | %12s | %6s |\n' "$@"; }
+
+echo
+echo "Classic builder, modulard vs dockerd 20.10 (ms, median; ratio = modulard / dockerd)"
+row figure modulard dockerd ratio
+printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..8})"
+row "cold build, --no-cache (median of $cold_runs)" "${result[cold,modulard]}" "${result[cold,dockerd]}" "$(cell_ratio cold)"
+row "cached rebuild (median of $cached_runs)" "${result[cached,modulard]}" "${result[cached,dockerd]}" "$(cell_ratio cached)"
+echo
+echo "Targets: cold at most 0.7x dockerd; cached no slower than dockerd."
+if [[ -s "$errors_log" ]]; then
+  log "some commands failed; first errors:"
+  head -n 10 "$errors_log" >&2
+fi
