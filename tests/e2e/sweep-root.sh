@@ -2,8 +2,9 @@
 # Removes every trace of daemons that were run under private temp roots:
 #   tests/e2e/sweep-root.sh DIR...
 # For each DIR: force-deletes the runc containers whose state lives below it, SIGKILLs every process whose
-# command line names DIR (daemons, containerd, shims: the unique path is how we know they are ours), lazily
-# unmounts everything below it (deepest first) and deletes it. Never deletes a DIR that still has mounts.
+# command line names DIR (daemons, containerd, shims: the unique path is how we know they are ours), removes the
+# bridges and nftables tables of the modulard data-roots below it, lazily unmounts everything below it (deepest
+# first) and deletes it. Never deletes a DIR that still has mounts.
 # Exit status 1 if something could not be cleaned.
 set -uo pipefail
 
@@ -80,6 +81,28 @@ unmount_below() {
   done
 }
 
+bridges_below() {
+  # The bridge interfaces of every modulard data-root below DIR, named as the bridge driver names them.
+  find "$1" -path '*/network/networks.json' -type f 2>/dev/null | while IFS= read -r file; do
+    python3 -c '
+import json, sys
+for n in json.load(open(sys.argv[1])):
+    if n.get("Driver") == "bridge":
+        print(n.get("Options", {}).get("com.docker.network.bridge.name") or "br-" + n["Id"][:12])
+' "$file" 2>/dev/null
+  done
+}
+
+remove_bridges() {
+  # After the processes are gone: the veths died with the containers' namespaces, the bridges and tables remain.
+  local bridge
+  while IFS= read -r bridge; do
+    [[ -z "$bridge" ]] && continue
+    [[ -d "/sys/class/net/$bridge" ]] && { ip link del "$bridge" 2>/dev/null || status=1; }
+    nft delete table ip "modular-$bridge" 2>/dev/null
+  done < <(bridges_below "$1")
+}
+
 sweep() {
   local dir
   dir="$(realpath -m "$1")"
@@ -89,6 +112,7 @@ sweep() {
   [[ -e "$dir" ]] || return
   delete_runc_containers "$dir"
   kill_processes_naming "$dir"
+  remove_bridges "$dir"
   unmount_below "$dir"
   if [[ -n "$(mounts_below "$dir")" ]]; then
     echo "sweep-root.sh: mounts remain below $dir, leaving it in place:" >&2

@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Modular.Sdk.Network;
+using Xunit;
+
+namespace Modular.Sdk.Conformance.Network;
+
+/// <summary>
+/// The contract of network drivers that plumb a private namespace with kernel-allocated addresses (e.g. bridge):
+/// networks created and deleted idempotently, endpoints joined into fresh namespaces (address, MAC, default route),
+/// two endpoints of a network reaching each other, two networks isolated, published ports when the driver declares
+/// <see cref="NetworkCapabilities.PublishesPorts"/>, and nothing left on the host (links, namespaces, nft tables).
+/// Needs root, iproute2, nft and busybox (for ping and nc inside the namespaces).
+/// </summary>
+public abstract class PrivateNetworkDriverConformance : IDisposable
+{
+    private readonly List<NetworkSandbox> _sandboxes = [];
+    private readonly List<(INetworkDriver Driver, string NetworkId)> _networks = [];
+
+    /// <summary>Returns the driver under test. Called once per test.</summary>
+    protected abstract INetworkDriver CreateDriver();
+
+    /// <summary>Driver options a network of this driver needs on this host (e.g. a parent interface); none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string> NetworkOptions() => new Dictionary<string, string>();
+
+    /// <summary>The first three octets of the /24 subnets the tests use; pick ones no other network on the host has.</summary>
+    protected virtual string SubnetBase => "10.213.100";
+
+    /// <summary>Removes what a failed test left: endpoints' namespaces, then the networks.</summary>
+    public void Dispose()
+    {
+        foreach (var sandbox in _sandboxes)
+        {
+            sandbox.Dispose();
+        }
+        foreach (var (driver, networkId) in _networks)
+        {
+            try
+            {
+                driver.DeleteNetwork(networkId);
+            }
+            catch (DriverException)
+            {
+                // Already gone or half-made: the assertions of the test have reported it.
+            }
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public void It_declares_private_sandboxes_with_kernel_allocated_addresses()
+    {
+        var driver = CreateDriver();
+
+        Assert.Equal(SandboxKind.Private, driver.Capabilities.Sandbox);
+        Assert.True(driver.Capabilities.NeedsAddresses);
+        Assert.True(driver.Capabilities.UserDefinable);
+    }
+
+    [Fact]
+    public void Creating_and_deleting_a_network_is_idempotent_and_leaves_nothing()
+    {
+        var driver = CreateDriver();
+        var links = NetworkSandbox.HostLinkNames();
+        var tables = NetworkSandbox.HostNftTables();
+        var network = Network(0);
+
+        driver.CreateNetwork(network);
+        driver.CreateNetwork(network);
+        driver.DeleteNetwork(network.Id);
+        driver.DeleteNetwork(network.Id);
+
+        Assert.Equal(links, NetworkSandbox.HostLinkNames());
+        Assert.Equal(tables, NetworkSandbox.HostNftTables());
+    }
+
+    [Fact]
+    public void A_joined_endpoint_has_its_address_mac_and_default_route_and_leaving_removes_it()
+    {
+        var driver = CreateDriver();
+        var network = Create(driver, 1);
+        var sandbox = Sandbox();
+        var hostLinks = NetworkSandbox.HostLinkNames();
+
+        var info = Join(driver, network, sandbox, 10);
+
+        Assert.Equal($"{SubnetBase}.10/24", info.IPv4Address);
+        Assert.Equal($"{SubnetBase}.1", info.Gateway);
+        Assert.Matches("^([0-9a-f]{2}:){5}[0-9a-f]{2}$", info.MacAddress);
+        var addresses = sandbox.Exec("ip", "-o", "addr", "show").Output;
+        Assert.Contains($"inet {SubnetBase}.10/24", addresses);
+        Assert.Contains(info.MacAddress, sandbox.Exec("ip", "-o", "link", "show").Output);
+        Assert.Contains($"default via {SubnetBase}.1", sandbox.Exec("ip", "route").Output);
+
+        driver.Leave(network.Id, EndpointId(10));
+        driver.DeleteEndpoint(network.Id, EndpointId(10));
+        driver.DeleteEndpoint(network.Id, EndpointId(10));
+        Assert.Equal(["lo"], sandbox.LinkNames());
+        Assert.True(NetworkSandbox.HostLinkNames().Length <= hostLinks.Length);
+    }
+
+    [Fact]
+    public void Two_endpoints_of_a_network_reach_each_other_and_other_networks_do_not()
+    {
+        var driver = CreateDriver();
+        var network = Create(driver, 2);
+        var other = Create(driver, 3);
+        var first = Sandbox();
+        var second = Sandbox();
+        var stranger = Sandbox();
+        Join(driver, network, first, 20);
+        Join(driver, network, second, 21);
+        Join(driver, other, stranger, 22);
+
+        var reach = second.Exec("busybox", "ping", "-c", "1", "-W", "2", $"{SubnetBase}.20");
+        Assert.True(reach.ExitCode == 0, reach.Output);
+        var isolated = stranger.Exec("busybox", "ping", "-c", "1", "-W", "1", $"{SubnetBase}.20");
+        Assert.True(isolated.ExitCode != 0, isolated.Output);
+    }
+
+    [Fact]
+    public void A_published_port_forwards_host_connections_to_the_endpoint()
+    {
+        var driver = CreateDriver();
+        Assert.SkipUnless(driver.Capabilities.PublishesPorts, "the driver does not publish ports");
+        var network = Create(driver, 4);
+        var sandbox = Sandbox();
+        var hostPort = FreePort();
+        Join(driver, network, sandbox, 30, [new PortMapping("tcp", "0.0.0.0", hostPort, 7000)]);
+        using var server = sandbox.Start("busybox", "sh", "-c", "echo published | busybox nc -l -p 7000");
+
+        var answer = "";
+        for (var attempt = 0; attempt < 50 && answer.Length == 0; attempt++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, hostPort);
+                answer = new StreamReader(client.GetStream()).ReadLine() ?? "";
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(100);
+            }
+        }
+        server.Kill(entireProcessTree: true);
+
+        Assert.Equal("published", answer);
+        driver.Leave(network.Id, EndpointId(30));
+        driver.DeleteEndpoint(network.Id, EndpointId(30));
+    }
+
+    [Fact]
+    public void A_full_lifecycle_leaves_no_link_namespace_or_rule_behind()
+    {
+        var driver = CreateDriver();
+        var links = NetworkSandbox.HostLinkNames();
+        var tables = NetworkSandbox.HostNftTables();
+        var network = Network(5);
+        driver.CreateNetwork(network);
+        using (var sandbox = NetworkSandbox.Create())
+        {
+            driver.CreateEndpoint(network.Id, EndpointId(40), Endpoint(40));
+            driver.Join(network.Id, EndpointId(40), sandbox.Path);
+            driver.Leave(network.Id, EndpointId(40));
+            driver.DeleteEndpoint(network.Id, EndpointId(40));
+        }
+        driver.DeleteNetwork(network.Id);
+
+        Assert.Equal(links, NetworkSandbox.HostLinkNames());
+        Assert.Equal(tables, NetworkSandbox.HostNftTables());
+    }
+
+    private NetworkSpec Network(int index) =>
+        new(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), $"conformance-{index}", NetworkOptions())
+        {
+            Subnets = [new NetworkSubnet($"{SubnetFor(index)}.0/24", $"{SubnetFor(index)}.1")],
+        };
+
+    // The network under test in a case uses SubnetBase; the others of the same case use the next /24s.
+    private string SubnetFor(int index) => index is 3 ? Neighbour(1) : SubnetBase;
+
+    private string Neighbour(int offset)
+    {
+        var parts = SubnetBase.Split('.');
+        return $"{parts[0]}.{parts[1]}.{int.Parse(parts[2]) + offset}";
+    }
+
+    private NetworkSpec Create(INetworkDriver driver, int index)
+    {
+        var network = Network(index);
+        driver.CreateNetwork(network);
+        _networks.Add((driver, network.Id));
+        return network;
+    }
+
+    private NetworkSandbox Sandbox()
+    {
+        var sandbox = NetworkSandbox.Create();
+        _sandboxes.Add(sandbox);
+        return sandbox;
+    }
+
+    private EndpointInfo Join(INetworkDriver driver, NetworkSpec network, NetworkSandbox sandbox, int host, IReadOnlyList<PortMapping>? ports = null)
+    {
+        var subnet = network.Subnets[0];
+        var prefix = subnet.Subnet[..subnet.Subnet.LastIndexOf('.')];
+        var spec = Endpoint(host) with { IPv4Address = $"{prefix}.{host}/24", Gateway = subnet.Gateway, PortBindings = ports ?? [] };
+        var info = driver.CreateEndpoint(network.Id, EndpointId(host), spec);
+        driver.Join(network.Id, EndpointId(host), sandbox.Path);
+        return info;
+    }
+
+    private EndpointSpec Endpoint(int host) =>
+        new(new string('c', 62) + host.ToString("x2"), new Dictionary<string, string>())
+        {
+            IPv4Address = $"{SubnetBase}.{host}/24",
+            Gateway = $"{SubnetBase}.1",
+        };
+
+    private static string EndpointId(int host) => host.ToString("x2") + new string('e', 62);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Any, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
