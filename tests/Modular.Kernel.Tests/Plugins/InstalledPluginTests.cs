@@ -38,7 +38,7 @@ public sealed class InstalledPluginTests : IDisposable
         {
             sink.Log(new LogMessage(LogSource.Stdout, "through the native sqlite library\n"u8.ToArray(), DateTimeOffset.UtcNow));
         }
-        var read = driver.OpenReader(context)!.ReadAsync(new LogReadOptions(), TestContext.Current.CancellationToken).ToBlockingEnumerable().Single();
+        var read = driver.OpenReader(context)!.ReadAsync(new LogReadOptions(), TestContext.Current.CancellationToken).ToBlockingEnumerable(TestContext.Current.CancellationToken).Single();
         Assert.Equal("through the native sqlite library\n", Encoding.UTF8.GetString(read.Line.Span));
     }
 
@@ -151,7 +151,7 @@ public sealed class InstalledPluginTests : IDisposable
         var package = SamplePackages.BrokenCopy(SamplePackages.Sqlite, _workspace.SearchFolder, zip => SamplePackages.Add(zip, "driver/../../../escaped.txt", "x"u8.ToArray()));
 
         Assert.Contains("would be extracted outside the plugin's folder", Refused(package));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(_workspace.DataRoot, "escaped.txt", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(_workspace.DataRoot)!, "escaped.txt", SearchOption.AllDirectories));
         Assert.Empty(_store.All);
     }
 

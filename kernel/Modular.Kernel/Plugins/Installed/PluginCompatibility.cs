@@ -105,7 +105,9 @@ public static class PluginCompatibility
     // What the default load context would bind: an assembly already loaded, else one of the daemon's trusted platform assemblies.
     private static Version? DaemonAssemblyVersion(string name)
     {
-        var loaded = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => string.Equals(a.GetName().Name, name, StringComparison.OrdinalIgnoreCase));
+        // Only the default context: what other plugins loaded into theirs is not the daemon's to give.
+        var loaded = System.Runtime.Loader.AssemblyLoadContext.Default.Assemblies
+            .FirstOrDefault(a => string.Equals(a.GetName().Name, name, StringComparison.OrdinalIgnoreCase));
         if (loaded is not null)
         {
             return loaded.GetName().Version;
