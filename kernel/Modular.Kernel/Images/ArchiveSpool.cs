@@ -45,6 +45,11 @@ internal sealed class ArchiveSpool : IDisposable
             spool.Dispose();
             throw DriverException.InvalidArgument($"invalid archive: {e.Message}");
         }
+        catch (EndOfStreamException)
+        {
+            spool.Dispose();
+            throw DriverException.InvalidArgument("invalid archive: unexpected EOF (the archive is truncated)");
+        }
         catch
         {
             spool.Dispose();
