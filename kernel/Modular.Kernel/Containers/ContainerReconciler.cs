@@ -71,7 +71,7 @@ public sealed class ContainerReconciler(ContainerService containers, ContainerRu
                 logger.LogWarning("Could not unmount leftover {MountPoint}: {Error}", mountPoint, e.Message);
             }
         }
-        containers.Volumes.Reconcile();
+        containers.Mounts.Reconcile();
         var bundles = Path.Combine(containers.Config.ExecRoot, "containers");
         if (Directory.Exists(bundles))
         {

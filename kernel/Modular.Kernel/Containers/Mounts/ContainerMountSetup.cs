@@ -13,7 +13,16 @@ namespace Modular.Kernel.Containers.Mounts;
 /// </summary>
 public sealed class ContainerMountSetup(VolumeStore volumes, ILogger<ContainerMountSetup> logger)
 {
+    private readonly SubpathMounts _subpaths = new(volumes.Root);
+
     public VolumeStore Volumes => volumes;
+
+    /// <summary>At daemon start, after the containers are reconciled: leftover mounts of volumes and subpaths go.</summary>
+    public void Reconcile()
+    {
+        _subpaths.ReleaseAll();
+        volumes.Reconcile();
+    }
 
     /// <summary>The spec mounts of the container, parents before children; the caller must <see cref="Release"/> afterwards, even on failure.</summary>
     public IReadOnlyList<SpecMount> Prepare(Container container, string rootfs)
@@ -32,7 +41,7 @@ public sealed class ContainerMountSetup(VolumeStore volumes, ILogger<ContainerMo
                         mount.CopyData = false;
                         copied = true;
                     }
-                    var source = mount.Subpath is { Length: > 0 } subpath ? Subpath(data, subpath) : data;
+                    var source = mount.Subpath is { Length: > 0 } subpath ? _subpaths.Pin(container.Id, data, subpath) : data;
                     result.Add(Bind(mount.Destination, source, mount.ReadOnly, mount.Propagation, nonRecursive: false));
                     volumes.Publish(volumes.Get(mount.Name!), "mount", new Dictionary<string, string>
                     {
@@ -66,6 +75,14 @@ public sealed class ContainerMountSetup(VolumeStore volumes, ILogger<ContainerMo
     /// <summary>Ends the container's use of its volumes (the last user of a volume with mount options unmounts it).</summary>
     public void Release(Container container)
     {
+        try
+        {
+            _subpaths.Release(container.Id);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Releasing the subpath mounts of {Container} failed: {Error}", container.ShortId, e.Message);
+        }
         foreach (var mount in container.MountPoints.Where(m => m.Type == ContainerMount.VolumeType && m.Name is not null))
         {
             try
@@ -98,17 +115,6 @@ public sealed class ContainerMountSetup(VolumeStore volumes, ILogger<ContainerMo
         }
         // The descriptor pins the folder the lookup found inside the rootfs; its /proc path cannot lead elsewhere.
         VolumeCopyUp.CopyIfEmpty(ScopedOpen.ProcPath(folder) + "/.", volume);
-    }
-
-    private static string Subpath(string data, string subpath)
-    {
-        var full = Path.Combine(data, subpath);
-        using var root = ScopedOpen.OpenRoot(data);
-        // Beneath: a subpath that is, or passes through, a symlink out of the volume is refused, not followed.
-        using var target = ScopedOpen.Open(root, subpath, ScopedOpen.PathOnly, Scope.Beneath)
-            ?? throw DriverException.InvalidArgument(
-                $"error while mounting volume '{data}': cannot access path {full}: lstat {full}: no such file or directory");
-        return full;
     }
 
     private static void EnsureBindSource(ContainerMount mount)
