@@ -11,17 +11,17 @@ public sealed class ManifestParserTests
     private const string DigestB = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
     private const string DigestC = "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
 
-    private static readonly string Schema2 = $$"""
+    private static readonly string Schema2 = $$$"""
         {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",
-         "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":1470,"digest":"{{DigestA}}"},
-         "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":2811478,"digest":"{{DigestB}}"}]}
+         "config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":1470,"digest":"{{{DigestA}}}"},
+         "layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":2811478,"digest":"{{{DigestB}}}"}]}
         """;
 
-    private static readonly string Index = $$"""
+    private static readonly string Index = $$$"""
         {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
-          {"mediaType":"application/vnd.oci.image.manifest.v1+json","size":10,"digest":"{{DigestA}}","platform":{"architecture":"arm","os":"linux","variant":"v6"}},
-          {"mediaType":"application/vnd.oci.image.manifest.v1+json","size":11,"digest":"{{DigestB}}","platform":{"architecture":"arm","os":"linux","variant":"v7"}},
-          {"mediaType":"application/vnd.oci.image.manifest.v1+json","size":12,"digest":"{{DigestC}}","platform":{"architecture":"amd64","os":"linux"}}]}
+          {"mediaType":"application/vnd.oci.image.manifest.v1+json","size":10,"digest":"{{{DigestA}}}","platform":{"architecture":"arm","os":"linux","variant":"v6"}},
+          {"mediaType":"application/vnd.oci.image.manifest.v1+json","size":11,"digest":"{{{DigestB}}}","platform":{"architecture":"arm","os":"linux","variant":"v7"}},
+          {"mediaType":"application/vnd.oci.image.manifest.v1+json","size":12,"digest":"{{{DigestC}}}","platform":{"architecture":"amd64","os":"linux"}}]}
         """;
 
     [Fact]
