@@ -13,11 +13,15 @@ namespace Modular.Kernel.Networks;
 /// releases the address and ports. Attachments are persisted before any driver call, so a daemon that dies midway
 /// finds them at its next start and releases them (<see cref="ReleaseAll"/>).
 /// </summary>
-public sealed class ContainerNetworking(NetworkStore networks, EndpointStore endpoints, HostPorts hostPorts, ILogger<ContainerNetworking> logger)
+public sealed class ContainerNetworking(NetworkStore networks, EndpointStore endpoints, HostPorts hostPorts, ContainerStore containers,
+    ILoggerFactory loggers, ILogger<ContainerNetworking> logger)
 {
     private readonly object _ipamLock = new();
 
     public EndpointStore Endpoints => endpoints;
+
+    /// <summary>The /etc/hosts addresses and the embedded DNS resolver of joined containers.</summary>
+    public Dns.ContainerDns Dns { get; } = new(networks, endpoints, containers, loggers.CreateLogger<Dns.ContainerDns>());
 
     /// <summary>The sandbox key of a container whose init has the given pid.</summary>
     public static string SandboxKeyOf(int pid) => $"/proc/{pid}/ns/net";
@@ -62,6 +66,7 @@ public sealed class ContainerNetworking(NetworkStore networks, EndpointStore end
                 AttachOne(container, record, sandboxKey, publishPorts: first);
                 first = false;
             }
+            Dns.Attached(container, sandboxKey);
         }
         catch
         {
@@ -126,6 +131,7 @@ public sealed class ContainerNetworking(NetworkStore networks, EndpointStore end
     /// <summary>Leaves and deletes every live endpoint of the container and releases its addresses and ports; never throws.</summary>
     public void Detach(string containerId)
     {
+        Dns.Detached(containerId);
         foreach (var record in endpoints.OfContainer(containerId).Where(r => r.Active))
         {
             if (networks.Find(record.NetworkId) is { } network)

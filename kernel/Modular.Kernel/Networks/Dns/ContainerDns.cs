@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Modular.Kernel.Containers;
+using Modular.Kernel.Networks.EtcFiles;
+
+namespace Modular.Kernel.Networks.Dns;
+
+/// <summary>
+/// Name resolution of running containers: once a container's endpoints are joined (before its process starts) its
+/// /etc/hosts gets its addresses and, when it is on a user-defined network, an embedded resolver starts in its
+/// namespace; at exit the resolver stops. Lookups read the live endpoint records, so names appear and disappear
+/// as containers come and go.
+/// </summary>
+public sealed class ContainerDns : INameDirectory
+{
+    private readonly NetworkStore _networks;
+    private readonly EndpointStore _endpoints;
+    private readonly ContainerStore _containers;
+    private readonly ILogger<ContainerDns> _logger;
+    private readonly EmbeddedResolver _resolver;
+    private readonly ConcurrentDictionary<string, SandboxDnsServer> _servers = new(StringComparer.Ordinal);
+
+    public ContainerDns(NetworkStore networks, EndpointStore endpoints, ContainerStore containers, ILogger<ContainerDns> logger)
+    {
+        _networks = networks;
+        _endpoints = endpoints;
+        _containers = containers;
+        _logger = logger;
+        _resolver = new EmbeddedResolver(this, new DnsForwarder(), logger);
+    }
+
+    /// <summary>Docker's rule: the predefined networks (bridge, host, none) have no embedded resolver; user-created ones do.</summary>
+    public static bool HasEmbeddedResolver(NetworkRecord network) =>
+        !network.IsDefault && network.Name is not ("bridge" or "host" or "none") && network.Ipam.Count > 0;
+
+    /// <summary>Called once the container's endpoints are joined to the sandbox, before its process runs.</summary>
+    public void Attached(Container container, string sandboxKey)
+    {
+        var live = LiveEndpoints(container.Id);
+        var embedded = live.Any(e => HasEmbeddedResolver(e.Network));
+        ContainerResolution.Rewrite(container, _containers.DirectoryOf(container.Id), live.Select(e => e.Address).ToList(), embedded);
+        if (embedded && !_servers.ContainsKey(container.Id))
+        {
+            var id = container.Id;
+            var server = SandboxDnsServer.Start(id, sandboxKey, ContainerEtcFiles.EmbeddedResolverAddress, 53,
+                () => ContainerResolution.UpstreamsOf(id), _resolver, _logger);
+            if (!_servers.TryAdd(id, server))
+            {
+                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    /// <summary>Called when the container's endpoints are released (exit, failed start); stops its resolver.</summary>
+    public void Detached(string containerId)
+    {
+        ContainerResolution.Forget(containerId);
+        if (_servers.TryRemove(containerId, out var server))
+        {
+            try
+            {
+                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            catch (Exception e)
+            {
+                _logger.LogWarning(e, "Stopping the DNS resolver of {Container} failed", containerId[..12]);
+            }
+        }
+    }
+
+    /// <summary>Whether the container's embedded resolver runs (for tests and diagnostics).</summary>
+    public bool Serves(string containerId) => _servers.ContainsKey(containerId);
+
+    public IReadOnlyList<IPAddress>? Lookup(string askingContainerId, string name, AddressFamily family)
+    {
+        List<IPAddress>? found = null;
+        foreach (var network in NetworksOf(askingContainerId))
+        {
+            var wanted = name;
+            var suffix = "." + network.Name.ToLowerInvariant();
+            if (wanted.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                wanted = wanted[..^suffix.Length];
+            }
+            foreach (var endpoint in LiveOn(network))
+            {
+                if (endpoint.Container is { } owner && DnsNamesOf(owner, endpoint.Record).Contains(wanted))
+                {
+                    found ??= [];
+                    if (endpoint.Address.AddressFamily == family && !found.Contains(endpoint.Address))
+                    {
+                        found.Add(endpoint.Address);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    public string? ReverseLookup(string askingContainerId, IPAddress address)
+    {
+        foreach (var network in NetworksOf(askingContainerId))
+        {
+            foreach (var endpoint in LiveOn(network))
+            {
+                if (endpoint.Address.Equals(address) && endpoint.Container is { } owner)
+                {
+                    return $"{owner.Name}.{network.Name}";
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Docker's DNSNames: the container's name, its aliases on the network, its short id and its hostname (lower case).</summary>
+    public static HashSet<string> DnsNamesOf(Container container, EndpointRecord endpoint)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal) { container.Name.ToLowerInvariant(), container.ShortId };
+        foreach (var alias in endpoint.Aliases)
+        {
+            names.Add(alias.ToLowerInvariant());
+        }
+        if (container.Config.Hostname.Length > 0)
+        {
+            names.Add(container.Config.Hostname.ToLowerInvariant());
+        }
+        return names;
+    }
+
+    private IEnumerable<NetworkRecord> NetworksOf(string containerId) =>
+        LiveEndpoints(containerId).Select(e => e.Network).Where(HasEmbeddedResolver).DistinctBy(n => n.Id);
+
+    private IEnumerable<LiveEndpoint> LiveOn(NetworkRecord network) =>
+        _endpoints.OnNetwork(network.Id)
+            .Where(r => r.Active && r.IPv4Address.Length > 0)
+            .Select(r => new LiveEndpoint(r, network, AddressOf(r), _containers.Find(r.ContainerId)));
+
+    private List<LiveEndpoint> LiveEndpoints(string containerId) =>
+        _endpoints.OfContainer(containerId)
+            .Where(r => r.Active && r.IPv4Address.Length > 0)
+            .Select(r => _networks.Find(r.NetworkId) is { } network ? new LiveEndpoint(r, network, AddressOf(r), null) : null)
+            .OfType<LiveEndpoint>()
+            .ToList();
+
+    private static IPAddress AddressOf(EndpointRecord record) => IPAddress.Parse(record.IPv4Address.Split('/')[0]);
+
+    private sealed record LiveEndpoint(EndpointRecord Record, NetworkRecord Network, IPAddress Address, Container? Container);
+}
