@@ -89,14 +89,9 @@ public sealed class BuildContext : IDisposable
         {
             return;
         }
-        foreach (var entry in new DirectoryInfo(Root).EnumerateFileSystemInfos("*", new EnumerationOptions
-                 {
-                     RecurseSubdirectories = true,
-                     AttributesToSkip = 0,
-                     IgnoreInaccessible = true,
-                 }).OrderByDescending(e => e.FullName.Length).ToList())
+        // Children before their parents, so a directory left empty by the removals can go too.
+        foreach (var (relative, entry) in TreeWalker.Walk(Root).Reverse().ToList())
         {
-            var relative = Path.GetRelativePath(Root, entry.FullName).Replace('\\', '/');
             if (!patterns.Matches(relative))
             {
                 continue;

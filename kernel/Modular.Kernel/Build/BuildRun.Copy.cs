@@ -39,7 +39,6 @@ internal sealed partial class BuildRun
             }
 
             var sources = new List<CopySource>();
-            var wildcard = false;
             foreach (var raw in copy.Sources)
             {
                 var source = expander.ProcessWord(raw);
@@ -49,7 +48,6 @@ internal sealed partial class BuildRun
                     continue;
                 }
                 var matches = Resolve(name, source, sourceRoot, isContext: fromImage is null, copy.IsAdd);
-                wildcard |= source.IndexOfAny(['*', '?', '[']) >= 0;
                 sources.AddRange(matches);
             }
             foreach (var heredoc in copy.Heredocs)
@@ -61,7 +59,7 @@ internal sealed partial class BuildRun
             {
                 throw DriverException.InvalidArgument($"{name} failed: no source files were specified");
             }
-            if ((sources.Count > 1 || wildcard && sources.Count > 1 || copy.Sources.Count > 1) && !namesDirectory)
+            if ((sources.Count > 1 || copy.Sources.Count > 1) && !namesDirectory)
             {
                 throw DriverException.InvalidArgument($"When using {name} with more than one source file, the destination must be a directory and end with a /");
             }
@@ -74,7 +72,6 @@ internal sealed partial class BuildRun
             {
                 return;
             }
-            fromImage?.Unmount();
             using var workspace = CreateWorkspace(state);
             var owner = chown is null ? (0u, 0u) : Owner(workspace.Rootfs, chown);
             var writer = new RootWriter(workspace.Rootfs, owner, chmod);
@@ -115,9 +112,8 @@ internal sealed partial class BuildRun
         if (source.IndexOfAny(['*', '?', '[']) >= 0)
         {
             var pattern = IgnorePatterns.Compile(clean);
-            foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+            foreach (var (relative, entry) in TreeWalker.Walk(root))
             {
-                var relative = Path.GetRelativePath(root, entry.FullName).Replace('\\', '/');
                 if (pattern.IsMatch(relative))
                 {
                     results.Add(Describe(entry.FullName, entry.Name, isAdd));

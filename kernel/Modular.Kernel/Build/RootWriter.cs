@@ -69,9 +69,8 @@ public sealed class RootWriter(string rootfs, (uint Uid, uint Gid) owner, UnixFi
 
     private void CopyDirectory(string hostSource, string target)
     {
-        var hostTarget = EnsureDirectory(target);
-        CopyContents(hostSource, hostTarget);
-        Finish(hostTarget, chmod ?? File.GetUnixFileMode(hostSource), Directory.GetLastWriteTimeUtc(hostSource));
+        // The target folder itself keeps its mode and owner (a new one gets 0755): only the contents are copied.
+        CopyContents(hostSource, EnsureDirectory(target));
     }
 
     private void CopyContents(string hostSource, string hostTarget)

@@ -292,7 +292,7 @@ public sealed class BuildTests(PrivateDaemon daemon) : IAsyncLifetime
             request.Response.ContentLength64 = body.Length;
             await request.Response.OutputStream.WriteAsync(body);
             request.Response.Close();
-        });
+        }, TestContext.Current.CancellationToken);
         var context = _session.Context(("Dockerfile", $"FROM busybox\nADD http://127.0.0.1:{port}/files/remote.txt /downloads/\n"));
         var tag = _session.Tag("url");
 
