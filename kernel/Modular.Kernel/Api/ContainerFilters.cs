@@ -81,6 +81,10 @@ public sealed class ContainerFilters
         {
             return false;
         }
+        if (_filters.Contains("volume") && !_filters.Get("volume").Any(v => container.MountPoints.Any(m => m.Name == v || m.Destination == v)))
+        {
+            return false;
+        }
         if (_before is not null && container.Created >= _before.Created)
         {
             return false;

@@ -184,6 +184,11 @@ public sealed class MountTests(PrivateDaemon daemon)
             Assert.False(bind.GetProperty("RW").GetBoolean());
             Assert.Equal("rprivate", bind.GetProperty("Propagation").GetString());
             Assert.Contains(volume, ps.Stdout);
+            var byVolume = await MustSucceed(daemon.Docker("ps", "-a", "-q", "--no-trunc", "--filter", $"volume={volume}"));
+            var byMountPoint = await MustSucceed(daemon.Docker("ps", "-a", "--format", "{{.Names}}", "--filter", "volume=/h", "--filter", $"name={container}"));
+            var id = (await MustSucceed(daemon.Docker("inspect", "-f", "{{.Id}}", container))).Stdout;
+            Assert.Equal(id, byVolume.Stdout);
+            Assert.Equal(container + "\n", byMountPoint.Stdout);
         }
         finally
         {
