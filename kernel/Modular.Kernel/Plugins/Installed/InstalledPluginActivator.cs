@@ -29,7 +29,7 @@ public sealed class InstalledPluginActivator(InstalledPluginStore store, PluginD
             {
                 if (plugin.Error is { } reason)
                 {
-                    catalog.AddWarning($"plugin {plugin.Id} is disabled: {reason}");
+                    catalog.AddWarning($"WARNING: plugin {plugin.Id} is disabled: {reason}");
                 }
                 continue;
             }
@@ -61,7 +61,8 @@ public sealed class InstalledPluginActivator(InstalledPluginStore store, PluginD
         }
         var warning = $"plugin {plugin.Id} failed to load and was disabled: {error}";
         logger.LogWarning("{Warning}", warning);
-        catalog.AddWarning(warning);
+        // As dockerd words its warnings, which docker info prints verbatim.
+        catalog.AddWarning("WARNING: " + warning);
         store.RecordLoad(plugin, [], error);
     }
 }
