@@ -16,11 +16,9 @@ public static class NetworkEndpoints
     {
         app.MapGet("/networks", (HttpContext context, NetworkStore networks, ContainerService containers) =>
         {
-            var filters = DockerFilters.Parse(Query.String(context, "filters"));
+            var filters = NetworkFilters.ForList(Query.String(context, "filters"));
             var list = networks.All
-                .Where(n => !filters.Contains("name") || filters.Get("name").Any(f => n.Name.Contains(f, StringComparison.Ordinal)))
-                .Where(n => !filters.Contains("driver") || filters.Get("driver").Contains(n.Driver))
-                .Where(n => !filters.Contains("id") || filters.Get("id").Any(f => n.Id.StartsWith(f, StringComparison.Ordinal)))
+                .Where(n => filters.Matches(n, inUse: containers.Networking.Endpoints.OnNetwork(n.Id).Count > 0))
                 .Select(n => NetworkView.Of(n, containers))
                 .ToList();
             return HttpJson.WriteAsync(context, 200, list, ApiJson.Default.ListNetworkSummary);
@@ -59,5 +57,7 @@ public static class NetworkEndpoints
             context.Response.StatusCode = 204;
             return Task.CompletedTask;
         });
+
+        NetworkConnectEndpoints.Map(app);
     }
 }

@@ -75,6 +75,51 @@ public sealed class ContainerNetworking(NetworkStore networks, EndpointStore end
         }
     }
 
+    /// <summary>
+    /// <c>network connect</c> of a running container: records the attachment, creates and joins its endpoint in the
+    /// container's live sandbox and refreshes its name resolution; on failure nothing of it remains.
+    /// </summary>
+    public void Connect(Container container, EndpointRecord record, int initPid)
+    {
+        endpoints.Put(record);
+        if (initPid == 0)
+        {
+            return;
+        }
+        var sandboxKey = SandboxKeyOf(initPid);
+        try
+        {
+            AttachOne(container, record, sandboxKey, publishPorts: false);
+            Dns.Attached(container, sandboxKey);
+        }
+        catch
+        {
+            Disconnect(container, record.NetworkId);
+            throw;
+        }
+    }
+
+    /// <summary><c>network disconnect</c>: leaves and deletes the endpoint if live, forgets the attachment, refreshes name resolution.</summary>
+    public void Disconnect(Container container, string networkId)
+    {
+        var record = endpoints.OfContainer(container.Id).FirstOrDefault(r => r.NetworkId == networkId);
+        if (record is null)
+        {
+            return;
+        }
+        if (record.Active && networks.Find(networkId) is { } network)
+        {
+            var driver = networks.DriverOf(network);
+            Try(() => driver.Leave(network.Id, record.EndpointId), "leave", record);
+            Try(() => driver.DeleteEndpoint(network.Id, record.EndpointId), "delete endpoint", record);
+        }
+        endpoints.Change(list => list.RemoveAll(r => r.ContainerId == container.Id && r.NetworkId == networkId));
+        if (record.Active)
+        {
+            Dns.Refresh(container);
+        }
+    }
+
     private void AttachOne(Container container, EndpointRecord record, string sandboxKey, bool publishPorts)
     {
         var network = networks.Get(record.NetworkId);

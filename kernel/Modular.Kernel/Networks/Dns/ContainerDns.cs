@@ -53,6 +53,14 @@ public sealed class ContainerDns : INameDirectory
         }
     }
 
+    /// <summary>Rewrites /etc/hosts and resolv.conf of a running container whose networks changed (disconnect).</summary>
+    public void Refresh(Container container)
+    {
+        var live = LiveEndpoints(container.Id);
+        ContainerResolution.Rewrite(container, _containers.DirectoryOf(container.Id), live.Select(e => e.Address).ToList(),
+            _servers.ContainsKey(container.Id) || live.Any(e => HasEmbeddedResolver(e.Network)));
+    }
+
     /// <summary>Called when the container's endpoints are released (exit, failed start); stops its resolver.</summary>
     public void Detached(string containerId)
     {
