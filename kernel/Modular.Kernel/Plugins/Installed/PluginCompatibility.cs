@@ -25,7 +25,8 @@ public static class PluginCompatibility
     {
         CheckSdkVersion(assembly, sdkVersion);
         var managed = ManagedAssemblies(payloadFolder);
-        var shipped = managed.Keys.Where(SharedAssemblies.Contains).ToList();
+        // A private copy of a framework assembly is harmless (the default context's wins); of the SDK it is not.
+        var shipped = managed.Keys.Where(n => SharedAssemblies.Contains(n) && !IsFrameworkAssembly(n)).ToList();
         if (shipped.Count > 0)
         {
             throw Refused($"{assembly} ships its own {string.Join(", ", shipped.Select(n => n + ".dll"))}, which the daemon shares with every driver; " +
@@ -117,6 +118,9 @@ public static class PluginCompatibility
             .FirstOrDefault(p => string.Equals(Path.GetFileNameWithoutExtension(p), name, StringComparison.OrdinalIgnoreCase));
         return trusted is null ? null : AssemblyName.GetAssemblyName(trusted).Version;
     }
+
+    private static bool IsFrameworkAssembly(string name) =>
+        File.Exists(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), name + ".dll"));
 
     private static Version ReadDaemonSdkVersion()
     {
