@@ -31,6 +31,7 @@ public sealed partial class ImageService
     internal async Task PullAsync(ImageReference reference, Platform platform, bool platformGiven, RegistryCredentials credentials,
         RegistrySettings settings, RegistryHttp http, Action<TransferEvent> report, CancellationToken cancellationToken)
     {
+        ForgetBlobsOfRemovedLayers();
         Exception? lastError = null;
         foreach (var endpoint in settings.EndpointsFor(reference.Domain, forPush: false))
         {
@@ -144,6 +145,13 @@ public sealed partial class ImageService
                 File.Delete(download.FilePath);
             }
         }
+    }
+
+    /// <summary>Drops the blob records (and kept blobs) of layers removed since, so rmi eventually frees their space too.</summary>
+    private void ForgetBlobsOfRemovedLayers()
+    {
+        var live = _layers.AllTopFirst().Select(chainId => _layers.Get(chainId)?.DiffId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        Blobs.RemoveExcept(live);
     }
 
     /// <summary>Leases the bottom layers this engine already has ("Already exists"); returns the top one of them, or null.</summary>

@@ -24,6 +24,7 @@ public sealed partial class ImageService
             reference = reference.WithTag(tag);
         }
         var targets = PushTargets(reference);
+        ForgetBlobsOfRemovedLayers();
         var repository = $"{reference.Domain}/{reference.Path}";
         var mountSources = targets.SelectMany(target => target.Image.Config.DiffIds).Distinct()
             .SelectMany(diffId => Blobs.ForDiffId(diffId)).SelectMany(record => record.Repositories)
