@@ -48,7 +48,8 @@ public sealed class NetworkStore
                         DateTimeOffset.UtcNow, new Dictionary<string, string>(), new Dictionary<string, string>()));
                 }
             }
-            if (_drivers.Has(DriverKind.Network, DefaultNetworkName) && _networks.All(n => n.Name != DefaultNetworkName))
+            // `--bridge none`, as in dockerd: no default bridge network, containers default to loopback only.
+            if (_config.Bridge != "none" && _drivers.Has(DriverKind.Network, DefaultNetworkName) && _networks.All(n => n.Name != DefaultNetworkName))
             {
                 _networks.Add(DefaultBridge());
             }
