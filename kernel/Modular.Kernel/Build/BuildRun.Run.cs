@@ -58,17 +58,14 @@ internal sealed partial class BuildRun
             {
                 throw new BuildStepException($"The command '{string.Join(' ', command)}' returned a non-zero code: {exitCode}", exitCode);
             }
-            await CommitNewAsync(state, state.Config, createdBy, container.LayerId, cancellationToken);
+            await CommitNewAsync(state, state.Config, createdBy, container.LayerId, cancellationToken, announce: false);
             if (_options.Remove || _options.ForceRemove)
             {
                 await containers.RemoveAsync(id, force: true, _builder.Runner, CancellationToken.None);
-                removed = true;
                 await _output.StepAsync($"Removing intermediate container {id[..12]}\n");
             }
-            else
-            {
-                removed = true;
-            }
+            removed = true;
+            await AnnounceAsync(state.ImageId!);
         }
         finally
         {

@@ -182,9 +182,12 @@ internal sealed partial class BuildRun
     private static string CacheKey(StageState state, string createdBy, ImageExecutionConfig config) =>
         BuildCache.Key(state.ImageId, createdBy, JsonSerializer.Serialize(config) + "\n" + state.Author);
 
-    /// <summary>Commits a new image (with the changes of <paramref name="layerId"/> when given), records it in the cache and moves the stage on.</summary>
+    /// <summary>
+    /// Commits a new image (with the changes of <paramref name="layerId"/> when given), records it in the cache and moves
+    /// the stage on; the new id is printed unless <paramref name="announce"/> is false (RUN prints it after removing its container).
+    /// </summary>
     private async Task CommitNewAsync(StageState state, ImageExecutionConfig config, string createdBy, string? layerId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool announce = true)
     {
         var key = CacheKey(state, createdBy, config);
         var imageId = await Images.CommitAsync(new ImageCommitRequest
@@ -196,13 +199,20 @@ internal sealed partial class BuildRun
             Author = state.Author,
         }, cancellationToken);
         _builder.Cache.Add(key, imageId);
-        await MoveToAsync(state, imageId, config);
+        state.ImageId = imageId;
+        state.Config = config;
+        if (announce)
+        {
+            await AnnounceAsync(imageId);
+        }
     }
 
     private async Task MoveToAsync(StageState state, string imageId, ImageExecutionConfig config)
     {
         state.ImageId = imageId;
         state.Config = config;
-        await _output.StepAsync($" ---> {DockerfileBuilder.ShortId(imageId)}\n");
+        await AnnounceAsync(imageId);
     }
+
+    private Task AnnounceAsync(string imageId) => _output.StepAsync($" ---> {DockerfileBuilder.ShortId(imageId)}\n");
 }
