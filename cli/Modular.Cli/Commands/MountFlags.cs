@@ -6,13 +6,11 @@ namespace Modular.Cli.Commands;
 
 /// <summary>
 /// The mount flags of run/create as docker/cli reads them: <c>-v</c> (a spec with a source is a bind or named volume,
-/// one without is an anonymous volume in Config.Volumes), <c>--mount</c> (comma-separated key=value fields),
+/// a bare destination is an anonymous volume in Config.Volumes), <c>--mount</c> (comma-separated key=value fields),
 /// <c>--tmpfs</c> and <c>--shm-size</c>. Errors read as docker's flag errors.
 /// </summary>
 internal static partial class MountFlags
 {
-    private static readonly HashSet<string> VolumeModes = ["ro", "rw", "z", "Z", "nocopy", "private", "rprivate", "shared", "rshared", "slave", "rslave", "consistent", "cached", "delegated"];
-
     /// <summary>Splits <c>-v</c> values into HostConfig.Binds and Config.Volumes.</summary>
     public static (List<string> Binds, List<string> Volumes) SplitVolumes(IEnumerable<string> specs, Func<string, string> absolutePath)
     {
@@ -23,8 +21,9 @@ internal static partial class MountFlags
             var parts = spec.Split(':');
             if (spec.Length == 0 || parts.Length > 3 || parts.Any(p => p.Length == 0))
                 throw FlagError(spec, "--volume", "-v", $"invalid spec: {spec}: empty section between colons");
-            var anonymous = parts.Length == 1 || (parts.Length == 2 && parts[1].Split(',').All(VolumeModes.Contains));
-            if (anonymous)
+            // As docker/cli: only a bare destination is an anonymous volume of Config.Volumes; "/path:ro" goes to
+            // Binds too, where the daemon reads it as an anonymous volume with a mode.
+            if (parts.Length == 1)
             {
                 volumes.Add(spec);
                 continue;

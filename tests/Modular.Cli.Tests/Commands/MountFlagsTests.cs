@@ -14,8 +14,8 @@ public sealed class MountFlagsTests
     {
         var (binds, volumes) = MountFlags.SplitVolumes(["data:/data", "/srv:/srv:ro", "/scratch", "/cache:ro", "./here:/h"], Absolute);
 
-        Assert.Equal(["data:/data", "/srv:/srv:ro", "/work/here:/h"], binds);
-        Assert.Equal(["/scratch", "/cache:ro"], volumes);
+        Assert.Equal(["data:/data", "/srv:/srv:ro", "/cache:ro", "/work/here:/h"], binds);
+        Assert.Equal(["/scratch"], volumes);
     }
 
     [Fact]

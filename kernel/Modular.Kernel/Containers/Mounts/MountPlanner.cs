@@ -51,11 +51,9 @@ public static class MountPlanner
         }
         foreach (var path in config.Volumes?.Keys.ToList() ?? [])
         {
-            var destination = MountPaths.Clean(path);
-            if (!destination.StartsWith('/'))
-            {
-                throw DriverException.InvalidArgument($"invalid mount config for type \"volume\": invalid mount path: '{path}' mount path must be absolute");
-            }
+            // The docker CLI leaves "-v /path[:mode]" (no source) here, mode included.
+            var spec = BindSpec.Parse(path);
+            var destination = spec.Destination;
             if (planned.ContainsKey(destination) || explicitDestinations.Contains(destination))
             {
                 continue;
@@ -64,7 +62,9 @@ public static class MountPlanner
             {
                 Type = ContainerMount.VolumeType,
                 Destination = destination,
-                CopyData = true,
+                ReadOnly = spec.ReadOnly,
+                Mode = spec.Mode,
+                CopyData = spec.Type != ContainerMount.VolumeType || spec.CopyData,
                 Anonymous = true,
             };
         }

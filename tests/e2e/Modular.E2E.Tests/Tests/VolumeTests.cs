@@ -86,6 +86,25 @@ public sealed class VolumeTests(PrivateDaemon daemon)
     }
 
     [Fact]
+    public async Task AnAnonymousVolumeKeepsItsModeAndGoesWithRm()
+    {
+        var before = (await MustSucceed(daemon.Docker("volume", "ls", "-q"))).Stdout;
+
+        var readOnly = await daemon.Docker("run", "--rm", "-v", "/cache:ro", "-v", "/scratch", "busybox", "sh", "-c", "touch /scratch/ok && touch /cache/no");
+
+        Assert.NotEqual(0, readOnly.ExitCode);
+        Assert.Contains("Read-only file system", readOnly.Stderr);
+        // --rm removes the anonymous volumes with the container (the removal follows the exit asynchronously).
+        var after = "";
+        for (var attempt = 0; attempt < 50 && after != before; attempt++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            after = (await MustSucceed(daemon.Docker("volume", "ls", "-q"))).Stdout;
+        }
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
     public async Task RemovingAVolumeInUseIsConflictNamingTheContainer()
     {
         var volume = Names.Unique("busy");
