@@ -168,7 +168,7 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
 
         var hostNetwork = containers.UsesHostNetwork(container);
         var folder = containers.Store.DirectoryOf(container.Id);
-        Networks.EtcFiles.ContainerResolution.Write(container, folder, hostNetwork, addresses: []);
+        Networks.EtcFiles.ContainerResolution.Write(container, folder, hostNetwork, addresses: [], containers.Networks);
         var binds = new List<BindMount>
         {
             new(ContainerFiles.ResolvConfPath(folder), "/etc/resolv.conf", false),

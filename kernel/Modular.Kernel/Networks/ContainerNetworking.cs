@@ -49,7 +49,8 @@ public sealed class ContainerNetworking(NetworkStore networks, EndpointStore end
                 throw DriverException.InvalidArgument($"invalid IPv4 address: {requested}: no configured subnet contains it");
             }
         }
-        endpoints.Put(new EndpointRecord(containerId, network.Id) { RequestedIPv4 = requested, Aliases = settings?.Aliases ?? [] });
+        var mac = MacAddresses.Validate(settings?.MacAddress is { Length: > 0 } endpointMac ? endpointMac : config.MacAddress ?? "");
+        endpoints.Put(new EndpointRecord(containerId, network.Id) { RequestedIPv4 = requested, RequestedMacAddress = mac, Aliases = settings?.Aliases ?? [] });
     }
 
     public void Forget(string containerId) => endpoints.RemoveContainer(containerId);
@@ -139,6 +140,7 @@ public sealed class ContainerNetworking(NetworkStore networks, EndpointStore end
         {
             IPv4Address = allocated.IPv4Address,
             Gateway = allocated.Gateway,
+            MacAddress = allocated.RequestedMacAddress,
             PortBindings = ports,
         };
         var info = driver.CreateEndpoint(network.Id, endpointId, spec);

@@ -12,6 +12,9 @@ public sealed record EndpointRecord(string ContainerId, string NetworkId)
     /// <summary>A static address requested with <c>--ip</c>, or empty.</summary>
     public string RequestedIPv4 { get; init; } = "";
 
+    /// <summary>A MAC address requested with <c>--mac-address</c>, or empty for the driver's choice.</summary>
+    public string RequestedMacAddress { get; init; } = "";
+
     /// <summary>Extra names in the network (<c>--network-alias</c>).</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 

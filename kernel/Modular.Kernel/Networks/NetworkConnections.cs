@@ -55,7 +55,12 @@ public static class NetworkConnections
                 }
             }
             var aliases = network.IsDefault ? [] : settings?.Aliases ?? [];
-            var record = new EndpointRecord(container.Id, network.Id) { RequestedIPv4 = requested, Aliases = aliases };
+            var record = new EndpointRecord(container.Id, network.Id)
+            {
+                RequestedIPv4 = requested,
+                RequestedMacAddress = MacAddresses.Validate(settings?.MacAddress ?? ""),
+                Aliases = aliases,
+            };
             var running = ContainerLifecycle.IsActive(container.State.Status) ? container.State.Pid : 0;
             networking.Connect(container, record, running);
             containers.Store.Save(container);

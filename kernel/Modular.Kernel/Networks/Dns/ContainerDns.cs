@@ -38,9 +38,14 @@ public sealed class ContainerDns : INameDirectory
     /// <summary>Called once the container's endpoints are joined to the sandbox, before its process runs.</summary>
     public void Attached(Container container, string sandboxKey)
     {
+        if (SharesTheHostsNamespace(container.Id))
+        {
+            // Its files are the host's, written once at start; it has no addresses of its own and no resolver.
+            return;
+        }
         var live = LiveEndpoints(container.Id);
         var embedded = live.Any(e => HasEmbeddedResolver(e.Network));
-        ContainerResolution.Rewrite(container, _containers.DirectoryOf(container.Id), live.Select(e => e.Address).ToList(), embedded);
+        ContainerResolution.Rewrite(container, _containers.DirectoryOf(container.Id), live.Select(e => e.Address).ToList(), embedded, _networks);
         if (embedded && !_servers.ContainsKey(container.Id))
         {
             var id = container.Id;
@@ -58,7 +63,7 @@ public sealed class ContainerDns : INameDirectory
     {
         var live = LiveEndpoints(container.Id);
         ContainerResolution.Rewrite(container, _containers.DirectoryOf(container.Id), live.Select(e => e.Address).ToList(),
-            _servers.ContainsKey(container.Id) || live.Any(e => HasEmbeddedResolver(e.Network)));
+            _servers.ContainsKey(container.Id) || live.Any(e => HasEmbeddedResolver(e.Network)), _networks);
     }
 
     /// <summary>Called when the container's endpoints are released (exit, failed start); stops its resolver.</summary>
@@ -77,6 +82,10 @@ public sealed class ContainerDns : INameDirectory
             }
         }
     }
+
+    private bool SharesTheHostsNamespace(string containerId) =>
+        _endpoints.OfContainer(containerId).Any(r => _networks.Find(r.NetworkId) is { } network
+            && _networks.DriverOf(network).Capabilities.Sandbox == Sdk.Network.SandboxKind.Host);
 
     /// <summary>Whether the container's embedded resolver runs (for tests and diagnostics).</summary>
     public bool Serves(string containerId) => _servers.ContainsKey(containerId);

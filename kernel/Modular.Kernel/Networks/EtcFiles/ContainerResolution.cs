@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.NetworkInformation;
-using System.Net.Sockets;
 using Modular.Kernel.Containers;
 
 namespace Modular.Kernel.Networks.EtcFiles;
@@ -11,22 +9,19 @@ namespace Modular.Kernel.Networks.EtcFiles;
 /// </summary>
 public static class ContainerResolution
 {
-    /// <summary>The default bridge's host interface; its address is what <c>host-gateway</c> means, as in dockerd.</summary>
-    public const string DefaultBridgeInterface = "modular0";
-
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<ExternalNameServer>> Upstreams = new(StringComparer.Ordinal);
 
     /// <summary>Writes the three files into the container's folder; <paramref name="addresses"/> are the container's own.</summary>
-    public static void Write(Container container, string folder, bool hostNetwork, IReadOnlyList<IPAddress> addresses)
+    public static void Write(Container container, string folder, bool hostNetwork, IReadOnlyList<IPAddress> addresses, NetworkStore networks)
     {
-        var input = InputOf(container, hostNetwork, addresses);
+        var input = InputOf(container, hostNetwork, addresses, networks);
         Upstreams[container.Id] = ContainerEtcFiles.Write(folder, input);
     }
 
     /// <summary>Rebuilds /etc/hosts and /etc/resolv.conf after the container's networks changed (connect, disconnect).</summary>
-    public static void Rewrite(Container container, string folder, IReadOnlyList<IPAddress> addresses, bool embeddedResolver)
+    public static void Rewrite(Container container, string folder, IReadOnlyList<IPAddress> addresses, bool embeddedResolver, NetworkStore networks)
     {
-        var input = InputOf(container, hostNetwork: false, addresses) with
+        var input = InputOf(container, hostNetwork: false, addresses, networks) with
         {
             Mode = embeddedResolver ? ResolutionMode.EmbeddedResolver : ResolutionMode.Legacy,
         };
@@ -40,23 +35,16 @@ public static class ContainerResolution
 
     public static void Forget(string containerId) => Upstreams.TryRemove(containerId, out _);
 
-    private static EtcFilesInput InputOf(Container container, bool hostNetwork, IReadOnlyList<IPAddress> addresses) => new(
+    private static EtcFilesInput InputOf(Container container, bool hostNetwork, IReadOnlyList<IPAddress> addresses, NetworkStore networks) => new(
         hostNetwork ? Environment.MachineName : container.Config.Hostname,
         hostNetwork ? "" : container.Config.Domainname,
         ContainerEtcFiles.ModeOf(container.HostConfig.NetworkMode, hostNetwork),
         addresses,
         container.HostConfig,
-        HostGatewayAddresses(),
+        HostGatewayAddresses(networks),
         ResolvConf.HostPath());
 
-    /// <summary>The default bridge's IPv4 address, or none when the bridge does not exist (then host-gateway cannot be used).</summary>
-    public static IReadOnlyList<IPAddress> HostGatewayAddresses()
-    {
-        var bridge = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(i => i.Name == DefaultBridgeInterface);
-        return bridge?.GetIPProperties().UnicastAddresses
-            .Select(a => a.Address)
-            .Where(a => a.AddressFamily == AddressFamily.InterNetwork)
-            .Take(1)
-            .ToList() ?? [];
-    }
+    /// <summary>What <c>host-gateway</c> means, as in dockerd: the default bridge's gateway (none without the bridge driver).</summary>
+    public static IReadOnlyList<IPAddress> HostGatewayAddresses(NetworkStore networks) =>
+        networks.All.Where(n => n.IsDefault).SelectMany(n => n.Ipam).Select(p => IPAddress.Parse(p.Gateway)).Take(1).ToList();
 }

@@ -87,6 +87,23 @@ public sealed class HostsFileTests(PrivateDaemon daemon)
         Assert.Equal(await File.ReadAllTextAsync("/etc/hosts", TestContext.Current.CancellationToken) + "---\n" + Environment.MachineName + "\n", run.Stdout);
     }
 
+    [Fact]
+    public async Task MacAddressIsTheOneAskedForAndTheOwnHostsLineHasTheAddress()
+    {
+        var run = await daemon.Docker("run", "--rm", "--mac-address", "02:42:AC:11:FF:01", "--hostname", "macbox", "--add-host", "gw:host-gateway",
+            "busybox", "sh", "-c", "cat /sys/class/net/eth0/address; ip -4 -o addr show eth0; tail -2 /etc/hosts");
+        var bridgeGateway = (await daemon.Docker("network", "inspect", "--format", "{{(index .IPAM.Config 0).Gateway}}", "bridge")).Stdout.Trim();
+        var badMac = await daemon.Docker("run", "--rm", "--network", "none", "--mac-address", "01:00:5e:00:00:01", "busybox", "true");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("02:42:ac:11:ff:01", lines[0]);
+        var address = System.Text.RegularExpressions.Regex.Match(lines[1], @"inet (\d+\.\d+\.\d+\.\d+)/").Groups[1].Value;
+        Assert.Equal($"{bridgeGateway}\tgw", lines[2]);
+        Assert.Equal($"{address}\tmacbox", lines[3]);
+        Assert.NotEqual(0, badMac.ExitCode);
+    }
+
     [Theory]
     [InlineData("{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"none\",\"ExtraHosts\":[\"nocolon\"]}}", "bad format for add-host: \"nocolon\"")]
     [InlineData("{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"none\",\"ExtraHosts\":[\"db:300.1.1.1\"]}}", "invalid IP address in add-host: \"300.1.1.1\"")]
