@@ -50,7 +50,7 @@ internal sealed class PluginApiClient : IDisposable
     public Task<JsonElement> GetAsync(string name, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, $"modular/plugins/{Uri.EscapeDataString(name)}", null, cancellationToken);
 
-    public Task SetEnabledAsync(string name, bool enabled, CancellationToken cancellationToken) =>
+    public Task<JsonElement> SetEnabledAsync(string name, bool enabled, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"modular/plugins/{Uri.EscapeDataString(name)}/{(enabled ? "enable" : "disable")}", null, cancellationToken);
 
     public Task RemoveAsync(string name, CancellationToken cancellationToken) =>

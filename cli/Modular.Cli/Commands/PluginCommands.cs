@@ -5,7 +5,7 @@ namespace Modular.Cli.Commands;
 
 /// <summary>
 /// <c>modular plugin install|ls|inspect|enable|disable|rm</c>: third-party driver packages installed into the daemon.
-/// Install, enable and disable take effect when the daemon next starts.
+/// Install and enable load the plugin at once; disable and rm apply at the daemon's next start.
 /// </summary>
 internal static class PluginCommands
 {
@@ -15,7 +15,7 @@ internal static class PluginCommands
         plugin.Subcommands.Add(BuildInstall());
         plugin.Subcommands.Add(BuildList());
         plugin.Subcommands.Add(BuildInspect());
-        plugin.Subcommands.Add(BuildSetEnabled("enable", "Enable a plugin (it loads at the next daemon start)", enabled: true));
+        plugin.Subcommands.Add(BuildSetEnabled("enable", "Enable a plugin and load it", enabled: true));
         plugin.Subcommands.Add(BuildSetEnabled("disable", "Disable a plugin (it is not loaded at the next daemon start)", enabled: false));
         plugin.Subcommands.Add(BuildRemove());
         return plugin;
@@ -35,7 +35,12 @@ internal static class PluginCommands
             }
             using var api = new PluginApiClient(context.Host);
             var installed = await api.InstallAsync(path, cancellationToken).ConfigureAwait(false);
-            context.Out.WriteLine($"Installed plugin {Text(installed, "Name")} {Text(installed, "Version")}; it loads at the next daemon start");
+            if (Text(installed, "Error") is { Length: > 0 } error)
+            {
+                context.Err.WriteLine($"Error: plugin {Text(installed, "Name")} {Text(installed, "Version")} was installed but failed to load and is disabled: {error}");
+                return 1;
+            }
+            context.Out.WriteLine($"Installed plugin {Text(installed, "Name")} {Text(installed, "Version")}: {Drivers(installed)}");
             return 0;
         });
         return install;
@@ -59,7 +64,7 @@ internal static class PluginCommands
             var rows = plugins.Select(p => new[]
             {
                 Text(p, "Name"), Text(p, "Version"), p.GetProperty("Enabled").GetBoolean() ? "true" : "false", Status(p),
-                string.Join(", ", p.GetProperty("Drivers").EnumerateArray().Select(d => d.GetString())),
+                Drivers(p),
             }).ToList();
             context.Out.Write(Table(["NAME", "VERSION", "ENABLED", "STATUS", "DRIVERS"], rows));
             return 0;
@@ -103,7 +108,12 @@ internal static class PluginCommands
         CommandRunner.SetAction(command, async (context, result, cancellationToken) =>
         {
             using var api = new PluginApiClient(context.Host);
-            await api.SetEnabledAsync(result.GetValue(name)!, enabled, cancellationToken).ConfigureAwait(false);
+            var plugin = await api.SetEnabledAsync(result.GetValue(name)!, enabled, cancellationToken).ConfigureAwait(false);
+            if (Text(plugin, "Error") is { Length: > 0 } error)
+            {
+                context.Err.WriteLine($"Error: plugin {result.GetValue(name)} failed to load and is disabled: {error}");
+                return 1;
+            }
             context.Out.WriteLine(result.GetValue(name));
             return 0;
         });
@@ -154,6 +164,9 @@ internal static class PluginCommands
             _ => "disabled",
         };
     }
+
+    private static string Drivers(JsonElement plugin) =>
+        string.Join(", ", plugin.GetProperty("Drivers").EnumerateArray().Select(d => d.GetString()));
 
     private static string Text(JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String

@@ -10,7 +10,8 @@ namespace Modular.Kernel.Api;
 
 /// <summary>
 /// Installed driver plugins, under <c>/modular/plugins</c> (Docker's own <c>/plugins</c> is its managed-plugin API,
-/// which the docker CLI drives for something else). Install, enable and disable take effect at the next daemon start.
+/// which the docker CLI drives for something else). Install and enable load the plugin at once; disable and remove
+/// apply at the next daemon start, since a loaded driver is never unloaded.
 /// </summary>
 public static class PluginEndpoints
 {
@@ -40,7 +41,7 @@ public static class PluginEndpoints
                     await context.Request.Body.CopyToAsync(file, context.RequestAborted);
                 }
                 await using var package = File.OpenRead(buffer);
-                var plugin = store.Install(package);
+                var plugin = activator.Activate(store.Install(package));
                 await Write(context, 201, View(plugin, store, activator));
             }
             finally
@@ -49,11 +50,8 @@ public static class PluginEndpoints
             }
         });
 
-        app.MapPost("/modular/plugins/{name}/enable", (string name, InstalledPluginStore store) =>
-        {
-            store.SetEnabled(name, enabled: true);
-            return Results.NoContent();
-        });
+        app.MapPost("/modular/plugins/{name}/enable", (HttpContext context, string name, InstalledPluginStore store, InstalledPluginActivator activator) =>
+            Write(context, 200, View(activator.Activate(store.SetEnabled(name, enabled: true)), store, activator)));
 
         app.MapPost("/modular/plugins/{name}/disable", (string name, InstalledPluginStore store, DriverCatalog catalog, PluginUsage usage) =>
         {

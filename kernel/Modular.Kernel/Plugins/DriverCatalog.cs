@@ -14,6 +14,8 @@ namespace Modular.Kernel.Plugins;
 public sealed class DriverCatalog : IDriverRegistrar
 {
     private readonly Dictionary<(DriverKind Kind, string Name), Registration> _registrations = new();
+    // Registrations change at start and when a plugin is installed or enabled while requests read them.
+    private readonly object _registering = new();
     private readonly ConcurrentDictionary<(DriverKind Kind, string Name), Lazy<object>> _instances = new();
     private readonly List<string> _warnings = new();
     private readonly string _dataRoot;
@@ -43,6 +45,14 @@ public sealed class DriverCatalog : IDriverRegistrar
     /// <remarks>All or nothing: a module refused part-way (say, for a name clash) leaves none of its drivers registered.</remarks>
     public void RegisterModule(string pluginName, IDriverModule module)
     {
+        lock (_registering)
+        {
+            RegisterModuleLocked(pluginName, module);
+        }
+    }
+
+    private void RegisterModuleLocked(string pluginName, IDriverModule module)
+    {
         _currentPlugin = pluginName;
         var before = _registrations.Keys.ToHashSet();
         try
@@ -69,20 +79,41 @@ public sealed class DriverCatalog : IDriverRegistrar
 
     public void AddLoggingDriver(string name, Func<DriverContext, ILoggingDriver> factory) => Add(DriverKind.Logging, name, factory);
 
-    public IReadOnlyList<string> Names(DriverKind kind) =>
-        _registrations.Keys.Where(k => k.Kind == kind).Select(k => k.Name).Order(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> Names(DriverKind kind)
+    {
+        lock (_registering)
+        {
+            return _registrations.Keys.Where(k => k.Kind == kind).Select(k => k.Name).Order(StringComparer.Ordinal).ToList();
+        }
+    }
 
-    public bool Has(DriverKind kind, string name) => _registrations.ContainsKey((kind, name));
+    public bool Has(DriverKind kind, string name)
+    {
+        lock (_registering)
+        {
+            return _registrations.ContainsKey((kind, name));
+        }
+    }
 
-    public string PluginOf(DriverKind kind, string name) =>
-        _registrations.TryGetValue((kind, name), out var r) ? r.Plugin : "";
+    public string PluginOf(DriverKind kind, string name)
+    {
+        lock (_registering)
+        {
+            return _registrations.TryGetValue((kind, name), out var r) ? r.Plugin : "";
+        }
+    }
 
     /// <summary>The drivers <paramref name="plugin"/> registered, as "kind/name" (e.g. <c>logging/sqlite</c>).</summary>
-    public IReadOnlyList<string> DriversOf(string plugin) =>
-        _registrations.Where(r => r.Value.Plugin == plugin)
-            .Select(r => $"{r.Key.Kind.ToString().ToLowerInvariant()}/{r.Key.Name}")
-            .Order(StringComparer.Ordinal)
-            .ToList();
+    public IReadOnlyList<string> DriversOf(string plugin)
+    {
+        lock (_registering)
+        {
+            return _registrations.Where(r => r.Value.Plugin == plugin)
+                .Select(r => $"{r.Key.Kind.ToString().ToLowerInvariant()}/{r.Key.Name}")
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        }
+    }
 
     public IStorageDriver Storage(string name) => (IStorageDriver)Get(DriverKind.Storage, name);
 
@@ -109,7 +140,12 @@ public sealed class DriverCatalog : IDriverRegistrar
 
     private object Get(DriverKind kind, string name)
     {
-        if (!_registrations.TryGetValue((kind, name), out var registration))
+        Registration? registration;
+        lock (_registering)
+        {
+            _registrations.TryGetValue((kind, name), out registration);
+        }
+        if (registration is null)
         {
             throw DriverException.NotFound($"no {kind.ToString().ToLowerInvariant()} driver named \"{name}\" is installed");
         }

@@ -5,14 +5,15 @@ namespace Modular.Kernel.Plugins.Installed;
 
 /// <summary>
 /// Loads the enabled installed plugins at daemon start through the same <see cref="PluginDirectory"/> and catalog as the
-/// built-in ones. A plugin that fails its checks or its load is disabled with the reason, which <c>plugin ls</c> and
-/// <c>docker info</c> show; the daemon starts without it.
+/// built-in ones, and a plugin installed or enabled while the daemon runs at once. A plugin that fails its checks or its
+/// load is disabled with the reason, which <c>plugin ls</c> and <c>docker info</c> show; the daemon goes on without it.
+/// Loaded plugins are never unloaded (a driver may hold mounts or sockets): disabling or removing one applies at the next start.
 /// </summary>
 public sealed class InstalledPluginActivator(InstalledPluginStore store, PluginDirectory plugins, DriverCatalog catalog, ILogger logger)
 {
     private readonly HashSet<string> _active = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Plugins loaded by this daemon run; any other change (install, enable) takes effect at the next start.</summary>
+    /// <summary>Whether this daemon run has loaded the plugin.</summary>
     public bool IsActive(string id)
     {
         lock (_active)
@@ -37,7 +38,20 @@ public sealed class InstalledPluginActivator(InstalledPluginStore store, PluginD
         }
     }
 
-    private void Activate(InstalledPlugin plugin)
+    /// <summary>Loads <paramref name="plugin"/> unless it is loaded already, and returns its recorded state.</summary>
+    public InstalledPlugin Activate(InstalledPlugin plugin)
+    {
+        lock (_active)
+        {
+            if (!_active.Contains(plugin.Id))
+            {
+                ActivateLocked(plugin);
+            }
+        }
+        return store.Get(plugin.Id);
+    }
+
+    private void ActivateLocked(InstalledPlugin plugin)
     {
         var folder = store.PayloadFolder(plugin);
         string? error = null;
@@ -52,10 +66,7 @@ public sealed class InstalledPluginActivator(InstalledPluginStore store, PluginD
         if (error is null && plugins.TryLoad(plugin.Id, Path.Combine(folder, plugin.Assembly + ".dll"), out error))
         {
             store.RecordLoad(plugin, catalog.DriversOf(plugin.Id), error: null);
-            lock (_active)
-            {
-                _active.Add(plugin.Id);
-            }
+            _active.Add(plugin.Id);
             logger.LogInformation("Loaded installed plugin {Plugin} {Version} ({Drivers})", plugin.Id, plugin.Version, string.Join(", ", catalog.DriversOf(plugin.Id)));
             return;
         }

@@ -4,8 +4,8 @@ using Xunit;
 namespace Modular.E2E.Tests.Tests;
 
 /// <summary>
-/// A third-party driver as a new user meets it: the packed sample installed with <c>modular plugin install</c>,
-/// selected in daemon.json, active after a restart, <c>docker logs</c> served through it, verified by
+/// A third-party driver as a new user meets it: the packed sample installed with <c>modular plugin install</c> (usable at
+/// once with --log-driver), selected in daemon.json, active after a restart, <c>docker logs</c> served through it, verified by
 /// <c>modular driver verify</c>; broken packages refused or disabled with their reason while the daemon keeps serving.
 /// </summary>
 public sealed class PluginInstallTests
@@ -19,8 +19,12 @@ public sealed class PluginInstallTests
         await daemon.InitializeAsync();
 
         var install = await MustSucceed(daemon.Modular("plugin", "install", PluginPackages.PathOf(PluginPackages.Sqlite)));
-        Assert.Contains($"Installed plugin {Sqlite} 1.2.0", install.Stdout);
-        Assert.Contains("loads at next start", (await MustSucceed(daemon.Modular("plugin", "ls"))).Stdout);
+        Assert.Contains($"Installed plugin {Sqlite} 1.2.0: logging/sqlite", install.Stdout);
+        Assert.Matches($@"{Sqlite}\s+1\.2\.0\s+true\s+active\s+logging/sqlite", (await MustSucceed(daemon.Modular("plugin", "ls"))).Stdout);
+        var live = Names.Unique("sqlite-live");
+        await MustSucceed(daemon.Docker("run", "--name", live, "--log-driver", "sqlite", "--network", "none", "busybox", "echo", "installed without a restart"));
+        Assert.Equal("installed without a restart\n", (await MustSucceed(daemon.Docker("logs", live))).Stdout);
+        await MustSucceed(daemon.Docker("rm", live));
 
         File.WriteAllText(Path.Combine(daemon.Root, "daemon.json"), "{ \"log-driver\": \"sqlite\" }\n");
         await daemon.StopAsync();
@@ -66,16 +70,22 @@ public sealed class PluginInstallTests
         Assert.True(verifyBroken.ExitCode != 0, verifyBroken.ToString());
         Assert.Contains("missing dependency", verifyBroken.Stderr);
 
-        await MustSucceed(daemon.Modular("plugin", "install", PluginPackages.PathOf(PluginPackages.ThrowsInRegister)));
-        await daemon.StopAsync();
-        await daemon.StartAsync();
-
+        var throws = await daemon.Modular("plugin", "install", PluginPackages.PathOf(PluginPackages.ThrowsInRegister));
+        Assert.True(throws.ExitCode == 1, throws.ToString());
+        Assert.Contains("was installed but failed to load and is disabled", throws.Stderr);
+        Assert.Contains("refuses to register", throws.Stderr);
         var list = (await MustSucceed(daemon.Modular("plugin", "ls"))).Stdout;
         Assert.Matches(@"Acme\.Test\.ThrowsInRegister\s+1\.0\.0\s+false\s+disabled: .*refuses to register", list);
         var info = await MustSucceed(daemon.Docker("info"));
-        Assert.Contains("plugin Acme.Test.ThrowsInRegister failed to load and was disabled", info.Stdout + info.Stderr);
+        Assert.Contains("WARNING: plugin Acme.Test.ThrowsInRegister failed to load and was disabled", info.Stdout + info.Stderr);
         var run = await MustSucceed(daemon.Docker("run", "--rm", "--network", "none", "busybox", "echo", "still serving"));
         Assert.Equal("still serving\n", run.Stdout);
+
+        await daemon.StopAsync();
+        await daemon.StartAsync();
+        var infoAfterRestart = await MustSucceed(daemon.Docker("info"));
+        Assert.Contains("WARNING: plugin Acme.Test.ThrowsInRegister is disabled: Acme.Test.ThrowsInRegister refuses to register", infoAfterRestart.Stdout + infoAfterRestart.Stderr);
+        Assert.Equal("still serving\n", (await MustSucceed(daemon.Docker("run", "--rm", "--network", "none", "busybox", "echo", "still serving"))).Stdout);
         Assert.Equal("Acme.Test.ThrowsInRegister\n", (await MustSucceed(daemon.Modular("plugin", "rm", "Acme.Test.ThrowsInRegister"))).Stdout);
         Assert.Equal("", (await MustSucceed(daemon.Modular("plugin", "ls", "-q"))).Stdout);
     }
