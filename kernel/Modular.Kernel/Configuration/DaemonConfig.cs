@@ -27,6 +27,12 @@ public sealed record DaemonConfig
     /// <summary>The default bridge network's interface name (Docker's <c>bridge</c>/<c>-b</c>); modular0 when unset.</summary>
     public string? Bridge { get; init; }
     public bool LiveRestore { get; init; }
+    /// <summary>daemon.json's <c>default-address-pools</c>; empty means Docker's built-in pools.</summary>
+    public IReadOnlyList<DefaultAddressPool> DefaultAddressPools { get; init; } = [];
+    /// <summary>Only <c>false</c> is honoured (ports are DNAT rules, never proxied); <c>true</c> is refused at start.</summary>
+    public bool? UserlandProxy { get; init; }
+    /// <summary>Only <c>nftables</c> is honoured; <c>iptables</c> is refused at start.</summary>
+    public string? FirewallBackend { get; init; }
     public string? Group { get; init; }
 
     /// <summary>Keys that were accepted (they are Docker's) but that this version does not act on yet; shown as warnings.</summary>

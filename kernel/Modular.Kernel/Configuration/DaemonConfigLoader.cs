@@ -11,7 +11,7 @@ public static class DaemonConfigLoader
 {
     public const string DefaultConfigFile = "/etc/modular/daemon.json";
 
-    private enum ValueKind { String, Bool, StringList, StringMap, Runtimes, Any, Int }
+    private enum ValueKind { String, Bool, StringList, StringMap, Runtimes, Any, Int, AddressPools }
 
     // Keys this version acts on.
     private static readonly Dictionary<string, ValueKind> Effective = new(StringComparer.Ordinal)
@@ -38,6 +38,9 @@ public static class DaemonConfigLoader
         ["bridge"] = ValueKind.String,
         ["live-restore"] = ValueKind.Bool,
         ["group"] = ValueKind.String,
+        ["default-address-pools"] = ValueKind.AddressPools,
+        ["userland-proxy"] = ValueKind.Bool,
+        ["firewall-backend"] = ValueKind.String,
     };
 
     // Docker's other daemon.json keys: accepted so a Docker user's file keeps working, reported as not yet effective.
@@ -45,12 +48,12 @@ public static class DaemonConfigLoader
     {
         "allow-nondistributable-artifacts", "api-cors-header", "authorization-plugins", "bip6", "builder",
         "cdi-spec-dirs", "cgroup-parent", "containerd", "containerd-namespace", "containerd-plugin-namespace",
-        "default-address-pools", "default-cgroupns-mode", "default-gateway", "default-gateway-v6", "default-ipc-mode",
+        "default-cgroupns-mode", "default-gateway", "default-gateway-v6", "default-ipc-mode",
         "default-network-opts", "default-shm-size", "default-ulimits", "dns", "dns-opts", "dns-search", "exec-opts",
-        "experimental", "features", "firewall-backend", "fixed-cidr", "fixed-cidr-v6", "host-gateway-ip", "icc", "init",
+        "experimental", "features", "fixed-cidr", "fixed-cidr-v6", "host-gateway-ip", "icc", "init",
         "init-path", "ip", "ip-forward", "ip-masq", "ip6tables", "iptables", "ipv6", "log-format", "min-api-version", "mtu", "no-new-privileges",
         "node-generic-resources", "oom-score-adjust", "raw-logs", "seccomp-profile", "selinux-enabled", "shutdown-timeout",
-        "swarm-default-advertise-addr", "tls", "tlscacert", "tlscert", "tlskey", "tlsverify", "userland-proxy",
+        "swarm-default-advertise-addr", "tls", "tlscacert", "tlscert", "tlskey", "tlsverify",
         "userland-proxy-path", "userns-remap",
     };
 
@@ -142,6 +145,8 @@ public static class DaemonConfigLoader
                 return element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
             case ValueKind.Runtimes:
                 return ConvertRuntimes(element, where);
+            case ValueKind.AddressPools:
+                return NetworkConfigValidation.ParsePools(element, where);
             case ValueKind.Int:
                 return element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var number) ? number : throw Bad("an integer");
             default:
@@ -215,6 +220,9 @@ public static class DaemonConfigLoader
             Bridge = Get<string?>("bridge", null),
             LiveRestore = Get("live-restore", false),
             Group = Get<string?>("group", null),
+            DefaultAddressPools = Get<List<DefaultAddressPool>>("default-address-pools", []),
+            UserlandProxy = values.TryGetValue("userland-proxy", out var proxy) && proxy is bool enabled ? enabled : null,
+            FirewallBackend = Get<string?>("firewall-backend", null),
             InertKeys = inertKeys,
         };
         Validate(config);
@@ -262,6 +270,7 @@ public static class DaemonConfigLoader
             throw new ConfigurationException($"bip: \"{bip}\" is not an address in CIDR notation");
         }
         RegistryConfigValidation.Validate(config);
+        NetworkConfigValidation.Validate(config);
         foreach (var label in config.Labels)
         {
             if (!label.Contains('=', StringComparison.Ordinal))

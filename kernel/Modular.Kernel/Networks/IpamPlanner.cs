@@ -24,11 +24,15 @@ public static class IpamPlanner
     }
 
     public static IReadOnlyList<IpamPool> Plan(IReadOnlyList<IpamConfig>? requested, IReadOnlyList<Ipv4Subnet> taken,
-        IReadOnlyList<Ipv4Subnet> hostRoutes, Action<string> log)
+        IReadOnlyList<Ipv4Subnet> hostRoutes, Action<string> log) => Plan(requested, taken, hostRoutes, log, DefaultPools());
+
+    /// <param name="defaults">Where a network without a requested subnet gets one (see <see cref="IpamDefaultPools"/>).</param>
+    public static IReadOnlyList<IpamPool> Plan(IReadOnlyList<IpamConfig>? requested, IReadOnlyList<Ipv4Subnet> taken,
+        IReadOnlyList<Ipv4Subnet> hostRoutes, Action<string> log, IEnumerable<Ipv4Subnet> defaults)
     {
         if (requested is null || requested.Count == 0 || requested.All(c => string.IsNullOrEmpty(c.Subnet) && string.IsNullOrEmpty(c.Gateway)))
         {
-            var free = FirstFree(DefaultPools(), taken, hostRoutes, log)
+            var free = FirstFree(defaults, taken, hostRoutes, log)
                 ?? throw new DriverException(DriverErrorKind.Forbidden, "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network");
             return [new IpamPool(free.ToString(), Ipv4Subnet.Format(free.Network + 1))];
         }

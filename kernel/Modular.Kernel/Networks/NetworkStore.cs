@@ -66,7 +66,7 @@ public sealed class NetworkStore
         var bridgeName = _config.Bridge ?? "modular0";
         var pool = _config.Bip is { } bip
             ? IpamPlanner.FromBip(bip)
-            : IpamPlanner.Plan(null, TakenSubnets(), IpamPlanner.HostRoutes(new HashSet<string> { bridgeName }), Log)[0];
+            : IpamPlanner.Plan(null, TakenSubnets(), IpamPlanner.HostRoutes(new HashSet<string> { bridgeName }), Log, DefaultCandidates())[0];
         var options = new Dictionary<string, string>
         {
             ["com.docker.network.bridge.default_bridge"] = "true",
@@ -104,7 +104,7 @@ public sealed class NetworkStore
                 throw DriverException.Conflict($"network with name {name} already exists");
             }
             var pools = driver.Capabilities.NeedsAddresses
-                ? IpamPlanner.Plan(ipam, TakenSubnets(), IpamPlanner.HostRoutes(OwnBridgeNames()), Log)
+                ? IpamPlanner.Plan(ipam, TakenSubnets(), IpamPlanner.HostRoutes(OwnBridgeNames()), Log, DefaultCandidates())
                 : [];
             var network = new NetworkRecord(ContainerNames.NewId(), name, driverName, driver.Capabilities.Scope, DateTimeOffset.UtcNow,
                 options, labels) { Ipam = pools, Internal = isInternal, Attachable = attachable };
@@ -145,6 +145,8 @@ public sealed class NetworkStore
         Internal = network.Internal,
         IsDefault = network.IsDefault,
     };
+
+    private IEnumerable<Ipv4Subnet> DefaultCandidates() => IpamDefaultPools.Candidates(_config.DefaultAddressPools);
 
     private List<Ipv4Subnet> TakenSubnets() => _networks.SelectMany(n => n.Ipam).Select(p => p.ParsedSubnet).ToList();
 
