@@ -58,7 +58,7 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         Terminal? terminal = null;
         try
         {
-            var spec = BuildSpec(container, rootfs);
+            var spec = Security.ContainerSecurity.Apply((System.Text.Json.Nodes.JsonObject)BuildSpec(container, rootfs), container.HostConfig, rootfs);
             Directory.CreateDirectory(bundle);
             Persistence.AtomicFile.WriteAllBytes(Path.Combine(bundle, "config.json"),
                 JsonSerializer.SerializeToUtf8Bytes(spec, new JsonSerializerOptions { WriteIndented = false }));

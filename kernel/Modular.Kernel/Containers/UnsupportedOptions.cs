@@ -21,18 +21,13 @@ public static class UnsupportedOptions
             }
         }
 
-        Check(host.Privileged, "privileged mode (--privileged)");
-        Check(host.CapAdd is { Count: > 0 } || host.CapDrop is { Count: > 0 }, "capability changes (--cap-add, --cap-drop)");
-        Check(host.Ulimits is { Count: > 0 }, "ulimits (--ulimit)");
-        Check(host.Devices is { Count: > 0 } || host.DeviceRequests is { Count: > 0 }, "devices (--device, --gpus)");
+        Check(host.DeviceRequests is { Count: > 0 }, "device requests (--gpus)");
         Check(host.Links is { Count: > 0 }, "links (--link)");
-        Check(host.Sysctls is { Count: > 0 }, "sysctls (--sysctl)");
         Check(host.PidMode.Length > 0 || host.IpcMode is not ("" or "private" or "shareable") || host.UTSMode.Length > 0 || host.UsernsMode.Length > 0, "shared namespaces (--pid, --ipc, --uts, --userns)");
-        Check(host.SecurityOpt is { Count: > 0 }, "security options (--security-opt)");
-        Check(host.Init == true, "an init process (--init)");
         Check(request.Healthcheck?.Test is { Count: > 0 } && request.Healthcheck.Test[0] != "NONE", "health checks (--health-cmd)");
 
         Networks.EtcFiles.ContainerEtcFiles.Validate(host);
+        Security.ContainerSecurity.Validate(host);
         if (asked.Count > 0)
         {
             throw DriverException.InvalidArgument($"this version of Modular does not support {string.Join(", ", asked)} yet");

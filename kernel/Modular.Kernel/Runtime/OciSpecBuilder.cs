@@ -46,6 +46,9 @@ public static class OciSpecBuilder
     /// </summary>
     public static readonly string[] AllCapabilities = HeldCapabilities();
 
+    /// <summary>Every capability name the kernel defines, for validating --cap-add and --cap-drop.</summary>
+    public static readonly IReadOnlySet<string> KnownCapabilityNames = KnownCapabilities().ToHashSet();
+
     // In capability-number order: position n is capability n.
     private static string[] KnownCapabilities() =>
     [
