@@ -52,6 +52,17 @@ public static class ImageViews
         Volumes = config.Volumes?.ToDictionary(v => v, _ => new EmptyObject()),
         Labels = config.Labels?.ToDictionary(),
         StopSignal = config.StopSignal,
+        Healthcheck = config.Healthcheck is { } check
+            ? new HealthConfig
+            {
+                Test = check.Test?.ToList(),
+                Interval = check.Interval,
+                Timeout = check.Timeout,
+                StartPeriod = check.StartPeriod,
+                StartInterval = check.StartInterval,
+                Retries = check.Retries,
+            }
+            : null,
         OnBuild = config.OnBuild?.ToList(),
         Shell = config.Shell?.ToList(),
     };

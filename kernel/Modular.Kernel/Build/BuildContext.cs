@@ -155,7 +155,7 @@ public sealed class BuildContext : IDisposable
         {
             source = new GZipStream(source, CompressionMode.Decompress);
         }
-        await using var reader = new TarReader(source, leaveOpen: false);
+        await using var reader = new TarReader(new TarEndPadding(source), leaveOpen: false);
         var directoryTimes = new List<(string Path, DateTimeOffset Time)>();
         while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
         {
