@@ -48,7 +48,7 @@ internal sealed class RegistrySession
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
             throw new DriverException(DriverErrorKind.Forbidden,
-                $"Get \"{Endpoint.BaseUri}v2/\": unauthorized: {await ReasonAsync(response, cancellationToken)}");
+                $"Get \"{Endpoint.BaseUri}v2/\": {await ReasonAsync(response, cancellationToken)}");
         }
         if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
         {
@@ -205,7 +205,7 @@ internal sealed class RegistrySession
     }
 
     private static async Task<string> ReasonAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
-        RegistryErrors.Describe(await response.Content.ReadAsByteArrayAsync(cancellationToken)) ?? "authentication required";
+        RegistryErrors.Describe(await response.Content.ReadAsByteArrayAsync(cancellationToken)) ?? "unauthorized: authentication required";
 
     private static bool IsRedirect(HttpStatusCode status) =>
         status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther

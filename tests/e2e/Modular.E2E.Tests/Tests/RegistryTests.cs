@@ -87,6 +87,39 @@ public sealed partial class RegistryTests(PrivateDaemon daemon)
     }
 
     [Fact]
+    public async Task TheModularCliLogsInPushesAndPullsWithTheDockerConfigFile()
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistryMode.BasicAuth);
+        var config = Path.Combine(daemon.Root, "modular-cli-config-" + Guid.NewGuid().ToString("N")[..8]);
+        var environment = new Dictionary<string, string?> { ["MODULAR_HOST"] = daemon.Host, ["DOCKER_CONFIG"] = config };
+        Task<CommandResult> Modular(string? input, params string[] arguments) =>
+            CommandRunner.RunAsync(RepoLayout.Cli, arguments, environment, input);
+        var image = $"{registry.Host}/e2e/modular-cli:v1";
+        Assert.True((await Modular(null, "tag", "busybox", image)).ExitCode == 0);
+
+        var anonymous = await Modular(null, "push", image);
+        var login = await Modular(RegistryServer.Password + "\n", "login", "-u", RegistryServer.User, "--password-stdin", registry.Host);
+        var stored = await File.ReadAllTextAsync(Path.Combine(config, "config.json"), TestContext.Current.CancellationToken);
+        var push = await Modular(null, "push", image);
+        Assert.True((await Modular(null, "rmi", image)).ExitCode == 0);
+        var pull = await Modular(null, "pull", image);
+        var logout = await Modular(null, "logout", registry.Host);
+        Assert.True((await Modular(null, "rmi", image)).ExitCode == 0);
+        Directory.Delete(config, recursive: true);
+
+        Assert.NotEqual(0, anonymous.ExitCode);
+        Assert.Contains("authentication required", anonymous.Stderr);
+        Assert.True(login.ExitCode == 0, login.ToString());
+        Assert.Equal("Login Succeeded\n", login.Stdout);
+        Assert.Contains(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{RegistryServer.User}:{RegistryServer.Password}")), stored);
+        Assert.True(push.ExitCode == 0, push.ToString());
+        Assert.Matches(@"v1: digest: sha256:[0-9a-f]{64} size: \d+", push.Stdout);
+        Assert.True(pull.ExitCode == 0, pull.ToString());
+        Assert.Contains($"Status: Downloaded newer image for {image}", pull.Stdout);
+        Assert.Equal($"Removing login credentials for {registry.Host}\n", logout.Stdout);
+    }
+
+    [Fact]
     public async Task SelfSignedTlsRegistryIsUsedAsAnInsecureRegistry()
     {
         await using var registry = await RegistryServer.StartAsync(RegistryMode.Tls);
