@@ -95,6 +95,7 @@ public static class ModularEngine
             .AddSingleton<ContainerService>()
             .AddSingleton<ContainerRunner>()
             .AddSingleton<ExecService>()
+            .AddSingleton<Health.HealthMonitors>()
             .AddSingleton<ContainerReconciler>()
             .AddSingleton<ContainerShutdown>()
             .AddSingleton(new Build.BuildCache(config.DataRoot))

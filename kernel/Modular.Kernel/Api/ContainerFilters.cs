@@ -41,6 +41,7 @@ public sealed class ContainerFilters
                 throw DriverException.InvalidArgument($"invalid filter 'exited={exited}'");
             }
         }
+        Health.HealthViews.ValidateFilter(_filters.Get("health"));
         _imageIdsMatching = imageIdsMatching;
         _before = _filters.Get("before").Select(store.Get).FirstOrDefault();
         _since = _filters.Get("since").Select(store.Get).FirstOrDefault();
@@ -82,6 +83,10 @@ public sealed class ContainerFilters
             return false;
         }
         if (_filters.Contains("volume") && !_filters.Get("volume").Any(v => container.MountPoints.Any(m => m.Name == v || m.Destination == v)))
+        {
+            return false;
+        }
+        if (_filters.Contains("health") && !_filters.Get("health").Contains(Health.HealthViews.FilterValue(container)))
         {
             return false;
         }

@@ -13,7 +13,8 @@ public static class ContainerViews
     {
         var state = container.State;
         return HumanUnits.ContainerStatus(state.Status.ToApi(), state.ExitCode,
-            state.StartedAt ?? DateTimeOffset.MinValue, state.FinishedAt ?? DateTimeOffset.MinValue, now);
+            state.StartedAt ?? DateTimeOffset.MinValue, state.FinishedAt ?? DateTimeOffset.MinValue, now)
+            + Health.HealthViews.StatusSuffix(container);
     }
 
     public static ContainerSummary Summary(Container container, DateTimeOffset now) => new()
@@ -55,6 +56,7 @@ public static class ContainerViews
                 Error = state.Error,
                 StartedAt = state.StartedAt is { } started ? Time(started) : ZeroTime,
                 FinishedAt = state.FinishedAt is { } finished ? Time(finished) : ZeroTime,
+                Health = Health.HealthViews.Inspect(state.Health),
             },
             Image = container.ImageId,
             ResolvConfPath = ContainerFiles.ResolvConfPath(containerDirectory),

@@ -46,6 +46,9 @@ public sealed class ContainerRuntimeState
     public int ExitCode { get; set; }
     public string Error { get; set; } = "";
     public bool OomKilled { get; set; }
+
+    /// <summary>Null for a container without a health check.</summary>
+    public Health.ContainerHealthState? Health { get; set; }
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
 }

@@ -57,6 +57,7 @@ public static class ContainerFactory
             StopSignal = request.StopSignal ?? image.StopSignal,
             StopTimeout = request.StopTimeout,
             Shell = request.Shell ?? image.Shell?.ToList(),
+            Healthcheck = Health.HealthcheckMerge.Merge(request.Healthcheck, image.Healthcheck),
         };
     }
 

@@ -12,7 +12,7 @@ namespace Modular.Kernel.Containers;
 /// Runs containers through their OCI runtime: start (rootfs mounted, generated /etc files, config.json, create,
 /// start), the exit monitor (collects the status as subreaper, drains the output, releases the rootfs), stop, kill.
 /// </summary>
-public sealed class ContainerRunner(ContainerService containers, ILogger<ContainerRunner> logger)
+public sealed class ContainerRunner(ContainerService containers, Health.HealthMonitors health, ILogger<ContainerRunner> logger)
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
@@ -118,6 +118,8 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
         container.State.Error = "";
         handle.Pid = created.Pid;
         handle.BeginRun(container.Config.OpenStdin ? stdin : null);
+        container.State.OomKilled = false;
+        health.Start(container);
         containers.Transition(container, ContainerTransition.Start);
 
         var monitor = new Thread(() => MonitorExit(container, handle, created, terminal, copier, sink))
@@ -241,6 +243,12 @@ public sealed class ContainerRunner(ContainerService containers, ILogger<Contain
             handle.RuntimeReleased = runtimeReleased.Task;
             containers.Mounts.Release(container);
             containers.Drivers.Storage(container.StorageDriver).Put(container.LayerId);
+            health.Stop(container);
+            if (Health.OomKills.Happened(container.Id))
+            {
+                container.State.OomKilled = true;
+                containers.Publish(container, "oom");
+            }
             container.State.ExitCode = exitCode < 0 ? 255 : exitCode;
             container.State.Pid = 0;
             container.State.FinishedAt = DateTimeOffset.UtcNow;

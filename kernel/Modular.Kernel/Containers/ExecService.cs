@@ -43,6 +43,9 @@ public sealed class ExecService
     public ExecInstance Get(string id) =>
         _execs.TryGetValue(id, out var exec) ? exec : throw DriverException.NotFound($"No such exec instance: {id}");
 
+    /// <summary>Forgets one finished exec (a health probe), so probes do not pile up for the life of the container.</summary>
+    public void Discard(string id) => _execs.TryRemove(id, out _);
+
     public IEnumerable<string> IdsOf(Container container) => _execs.Values.Where(e => e.Container == container).Select(e => e.Id);
 
     /// <summary>Forgets the execs of a removed container.</summary>

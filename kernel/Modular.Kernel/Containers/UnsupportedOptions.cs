@@ -24,7 +24,7 @@ public static class UnsupportedOptions
         Check(host.DeviceRequests is { Count: > 0 }, "device requests (--gpus)");
         Check(host.Links is { Count: > 0 }, "links (--link)");
         Check(host.PidMode.Length > 0 || host.IpcMode is not ("" or "private" or "shareable") || host.UTSMode.Length > 0 || host.UsernsMode.Length > 0, "shared namespaces (--pid, --ipc, --uts, --userns)");
-        Check(request.Healthcheck?.Test is { Count: > 0 } && request.Healthcheck.Test[0] != "NONE", "health checks (--health-cmd)");
+        Health.HealthConfigValidator.Validate(request.Healthcheck);
 
         Networks.EtcFiles.ContainerEtcFiles.Validate(host);
         Security.ContainerSecurity.Validate(host);
