@@ -76,10 +76,14 @@ DOCKERFILE
 # time_build DAEMON ARGS...: milliseconds of one build; fails when the CLI fails or the image does not hold the
 # 200 files.
 time_build() {
-  local name="$1" start end summary
+  local name="$1" start end
   shift
   start=$EPOCHREALTIME
-  DOCKER_HOST="${daemon_host[$name]}" "$docker_cli" build -q --network none -t bench-build "$@" "$context" >/dev/null 2>>"$errors_log" || return 1
+  # stderr always holds the CLI's deprecation notice for the legacy builder: keep it only when the build fails.
+  DOCKER_HOST="${daemon_host[$name]}" "$docker_cli" build -q --network none -t bench-build "$@" "$context" >/dev/null 2>"$bench_root/build-$name.err" || {
+    cat "$bench_root/build-$name.err" >>"$errors_log"
+    return 1
+  }
   end=$EPOCHREALTIME
   elapsed_ms "$start" "$end"
 }
