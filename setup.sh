@@ -16,8 +16,8 @@ bin="${MODULAR_BIN:-$repo/artifacts/bin}"
 
 # runc/crun: OCI runtimes. busybox-static: the offline base image. iptables/nftables: bridge networking.
 # btrfs-progs: the btrfs storage driver. docker.io: the reference CLI and dockerd for tests and benchmarks.
-# tmux: interactive (-t) checks. clang + zlib1g-dev: Native AOT linking of the modular CLI.
-readonly packages=(runc crun busybox-static iptables nftables btrfs-progs xfsprogs docker.io tmux clang zlib1g-dev docker-registry apache2-utils openssl wrk)
+# tmux: interactive (-t) checks. clang + zlib1g-dev: Native AOT linking of the modular CLI. tini: --init (/sbin/docker-init).
+readonly packages=(runc crun busybox-static iptables nftables btrfs-progs xfsprogs docker.io tmux clang zlib1g-dev docker-registry apache2-utils openssl wrk tini)
 
 readonly config_dir=/etc/modular
 readonly log_file=/var/log/modulard.log
