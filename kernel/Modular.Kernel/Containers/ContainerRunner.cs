@@ -169,8 +169,12 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
         EnsureWorkingDirectory(rootfs, cwd, user);
 
         var hostNetwork = containers.UsesHostNetwork(container);
-        var folder = containers.Store.DirectoryOf(container.Id);
-        Networks.EtcFiles.ContainerResolution.Write(container, folder, hostNetwork, addresses: [], containers.Networks);
+        var shared = Networks.SharedNetworkNamespace.Of(container, containers.Store);
+        var folder = shared?.Folder ?? containers.Store.DirectoryOf(container.Id);
+        if (shared is null)
+        {
+            Networks.EtcFiles.ContainerResolution.Write(container, folder, hostNetwork, addresses: [], containers.Networks);
+        }
         var binds = new List<BindMount>
         {
             new(ContainerFiles.ResolvConfPath(folder), "/etc/resolv.conf", false),
@@ -183,14 +187,15 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
         return OciSpecBuilder.Build(new ContainerSpecInput(
             container.Id,
             rootfs,
-            hostNetwork ? Environment.MachineName : container.Config.Hostname,
+            hostNetwork ? Environment.MachineName : shared?.Hostname ?? container.Config.Hostname,
             new ProcessSpec([container.Path, .. container.Args], env, cwd, user, container.Config.Tty),
             hostNetwork,
             binds,
             ReadonlyRootfs: container.HostConfig.ReadonlyRootfs,
             Resources: container.HostConfig,
             UserMounts: userMounts,
-            ShmSize: container.HostConfig.ShmSize));
+            ShmSize: container.HostConfig.ShmSize,
+            NetworkNamespacePath: shared?.NamespacePath));
     }
 
     // Docker creates a missing working directory, owned by the container's user, before the process starts.

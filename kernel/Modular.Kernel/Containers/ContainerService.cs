@@ -124,7 +124,14 @@ public sealed class ContainerService
         Drivers.Logging(logDriverName).ValidateOptions(logOptions);
         host.LogConfig = new LogConfig { Type = logDriverName, Config = logOptions };
 
-        Networking.Register(id, config, host, request.NetworkingConfig);
+        if (SharedNetworkNamespace.IsShared(host.NetworkMode))
+        {
+            SharedNetworkNamespace.Validate(request, host, Store);
+        }
+        else
+        {
+            Networking.Register(id, config, host, request.NetworkingConfig);
+        }
         var storage = Drivers.Storage(StorageDriverName);
         try
         {
@@ -282,6 +289,10 @@ public sealed class ContainerService
     /// <summary>Whether the network mode names the host's namespace.</summary>
     public bool UsesHostNetwork(Container container)
     {
+        if (SharedNetworkNamespace.IsShared(container.HostConfig.NetworkMode))
+        {
+            return false;
+        }
         var network = Networks.Get(container.HostConfig.NetworkMode);
         return Networks.DriverOf(network).Capabilities.Sandbox == SandboxKind.Host;
     }
@@ -290,9 +301,9 @@ public sealed class ContainerService
     private string ResolveNetworkMode(string mode)
     {
         var wanted = mode is "" or "default" ? (Networks.Find(NetworkStore.DefaultNetworkName) is null ? "none" : NetworkStore.DefaultNetworkName) : mode;
-        if (wanted.StartsWith("container:", StringComparison.Ordinal))
+        if (SharedNetworkNamespace.IsShared(wanted))
         {
-            throw DriverException.InvalidArgument("this version of Modular does not support --network container:<name> yet");
+            return wanted;
         }
         return Networks.Get(wanted).Name;
     }

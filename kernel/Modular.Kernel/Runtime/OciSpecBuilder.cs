@@ -25,7 +25,8 @@ public sealed record ContainerSpecInput(
     bool ReadonlyRootfs = false,
     Modular.Api.Models.Resources? Resources = null,
     IReadOnlyList<Modular.Kernel.Containers.Mounts.SpecMount>? UserMounts = null,
-    long ShmSize = 0);
+    long ShmSize = 0,
+    string? NetworkNamespacePath = null);
 
 /// <summary>
 /// Builds the OCI runtime spec (config.json) the way dockerd does for a default container: its mounts, capabilities,
@@ -114,7 +115,13 @@ public static class OciSpecBuilder
             Namespace("pid"), Namespace("ipc"), Namespace("uts"), Namespace("mount"));
         if (!input.HostNetwork)
         {
-            namespaces.Add(Namespace("network"));
+            // --network container:<other> joins the other container's namespace instead of making one.
+            var network = Namespace("network");
+            if (input.NetworkNamespacePath is { } path)
+            {
+                network["path"] = path;
+            }
+            namespaces.Add(network);
         }
 
         var spec = new JsonObject

@@ -38,9 +38,9 @@ public sealed class ContainerDns : INameDirectory
     /// <summary>Called once the container's endpoints are joined to the sandbox, before its process runs.</summary>
     public void Attached(Container container, string sandboxKey)
     {
-        if (SharesTheHostsNamespace(container.Id))
+        if (SharesTheHostsNamespace(container.Id) || _endpoints.OfContainer(container.Id).Count == 0)
         {
-            // Its files are the host's, written once at start; it has no addresses of its own and no resolver.
+            // The host's files or another container's (container: mode): no addresses of its own, no resolver.
             return;
         }
         var live = LiveEndpoints(container.Id);

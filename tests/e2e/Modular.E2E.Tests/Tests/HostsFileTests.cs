@@ -104,6 +104,37 @@ public sealed class HostsFileTests(PrivateDaemon daemon)
         Assert.NotEqual(0, badMac.ExitCode);
     }
 
+    [Fact]
+    public async Task NetworkContainerModeJoinsTheOthersNamespaceAndSeesItsFiles()
+    {
+        var owner = Names.Unique("nsowner");
+        var stopped = Names.Unique("nsstopped");
+        try
+        {
+            Assert.Equal(0, (await daemon.Docker("run", "-d", "--name", owner, "--hostname", "ownerhost", "busybox", "sleep", "300")).ExitCode);
+            Assert.Equal(0, (await daemon.Docker("create", "--name", stopped, "busybox", "true")).ExitCode);
+            var ownerAddress = (await daemon.Docker("inspect", "--format", "{{.NetworkSettings.IPAddress}}", owner)).Stdout.Trim();
+
+            var joined = await daemon.Docker("run", "--rm", "--network", $"container:{owner}", "busybox", "sh", "-c",
+                "ip -4 -o addr show eth0; hostname; tail -1 /etc/hosts");
+            var notRunning = await daemon.Docker("run", "--rm", "--network", $"container:{stopped}", "busybox", "true");
+            var conflicting = await daemon.Docker("run", "--rm", "--network", $"container:{owner}", "--hostname", "x", "busybox", "true");
+            var missing = await daemon.Docker("run", "--rm", "--network", "container:no-such-container-e2e", "busybox", "true");
+
+            Assert.True(joined.ExitCode == 0, joined.ToString());
+            Assert.Contains($"inet {ownerAddress}/", joined.Stdout);
+            Assert.EndsWith($"ownerhost\n{ownerAddress}\townerhost\n", joined.Stdout);
+            Assert.NotEqual(0, notRunning.ExitCode);
+            Assert.Contains("cannot join network namespace of a non running container", notRunning.Stderr);
+            Assert.Contains("conflicting options: hostname and the network mode", conflicting.Stderr);
+            Assert.Contains("No such container: no-such-container-e2e", missing.Stderr);
+        }
+        finally
+        {
+            await daemon.Docker("rm", "-f", owner, stopped);
+        }
+    }
+
     [Theory]
     [InlineData("{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"none\",\"ExtraHosts\":[\"nocolon\"]}}", "bad format for add-host: \"nocolon\"")]
     [InlineData("{\"Image\":\"busybox\",\"HostConfig\":{\"NetworkMode\":\"none\",\"ExtraHosts\":[\"db:300.1.1.1\"]}}", "invalid IP address in add-host: \"300.1.1.1\"")]
