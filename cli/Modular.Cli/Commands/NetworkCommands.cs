@@ -42,6 +42,7 @@ internal static class NetworkCommands
         network.Subcommands.Add(BuildCreate());
         network.Subcommands.Add(BuildRemove());
         network.Subcommands.Add(BuildInspect());
+        NetworkConnectCommands.AddTo(network);
         return network;
     }
 
