@@ -61,6 +61,9 @@ internal static class LinkCommands
         {
             $"link add {hostVeth} mtu {settings.Mtu} type veth peer name {interfaceName} mtu {settings.Mtu}{mac} netns {sandboxKey}",
             $"link set {hostVeth} master {settings.BridgeName} up",
+            // Frames of a hairpinned connection may have to leave through the port they came in on (dockerd does the same
+            // when it proxies nothing).
+            $"link set {hostVeth} type bridge_slave hairpin on",
         };
         if (!settings.InterContainerCommunication)
         {

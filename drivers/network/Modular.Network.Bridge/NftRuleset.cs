@@ -35,6 +35,13 @@ internal static class NftRuleset
         script.AppendLine("    type nat hook postrouting priority srcnat; policy accept;");
         // Host-local clients of a published port (127.0.0.1) must look like the gateway to the container.
         script.AppendLine($"    oifname \"{bridge}\" ip saddr 127.0.0.0/8 masquerade");
+        // Hairpin: a container reaching its own or a sibling's published port through a host address is DNATed back into
+        // the bridge; without a new source the reply would go straight container to container (or to itself) and miss
+        // the reverse translation, so the connection would never establish.
+        foreach (var subnet in settings.Subnets)
+        {
+            script.AppendLine($"    oifname \"{bridge}\" ip saddr {subnet.Subnet} ct status dnat masquerade");
+        }
         if (settings.Masquerade && !settings.Internal)
         {
             foreach (var subnet in settings.Subnets)
