@@ -10,7 +10,7 @@ using Modular.Sdk;
 namespace Modular.Kernel.Api;
 
 /// <summary>
-/// <c>POST /build</c>, the classic builder: the body is the context tar (plain or gzip). Failures before the first
+/// <c>POST /build</c>, the classic builder: the body is the context tar (plain or gzip) or a bare Dockerfile. Failures before the first
 /// output line (a bad Dockerfile, a bad tag) are HTTP errors; later ones are an errorDetail message, whose code is a
 /// failed RUN's exit code (the docker CLI exits with it).
 /// </summary>
@@ -26,7 +26,7 @@ public static class BuildEndpoints
         var options = ReadOptions(http);
         var cancellationToken = http.RequestAborted;
         Directory.CreateDirectory(builder.TemporaryFolder);
-        using var context = await BuildContext.ExtractAsync(http.Request.Body, builder.TemporaryFolder, cancellationToken);
+        using var context = await BuildContext.ExtractAsync(http.Request.Body, builder.TemporaryFolder, options.Dockerfile, cancellationToken);
         var (document, plan, tags) = builder.Prepare(context, options);
 
         var started = false;
@@ -80,6 +80,7 @@ public static class BuildEndpoints
             Quiet = Query.Bool(http, "q"),
             NetworkMode = Query.String(http, "networkmode"),
             Platform = Query.String(http, "platform"),
+            RegistryAuth = BuildRegistryAuth.FromHeader(http.Request.Headers["X-Registry-Config"]),
         };
     }
 

@@ -6,7 +6,7 @@ namespace Modular.Kernel.Build;
 
 /// <summary>
 /// Pulls the base images a build names (FROM, COPY --from) when they are missing or <c>--pull</c> asks for it, with
-/// the daemon's registry settings (mirrors, insecure registries), anonymously. Progress lines go into the build output.
+/// the daemon's registry settings (mirrors, insecure registries) and the build's login for the image's registry. Progress lines go into the build output.
 /// </summary>
 public sealed class BaseImagePuller(ImageService images, DaemonConfig config)
 {
@@ -14,11 +14,11 @@ public sealed class BaseImagePuller(ImageService images, DaemonConfig config)
         config.MaxConcurrentDownloads, config.MaxConcurrentUploads, config.MaxDownloadAttempts);
     private readonly RegistryHttp _http = new();
 
-    public async Task PullAsync(string name, string? platform, Func<string, Task> print, CancellationToken cancellationToken)
+    public async Task PullAsync(string name, string? platform, BuildRegistryAuth auth, Func<string, Task> print, CancellationToken cancellationToken)
     {
         var reference = ImageReference.Parse(name).WithDefaultTag();
         var lines = new List<string>();
-        await images.PullAsync(reference, Platform.Parse(platform), !string.IsNullOrEmpty(platform), RegistryCredentials.Anonymous,
+        await images.PullAsync(reference, Platform.Parse(platform), !string.IsNullOrEmpty(platform), auth.For(reference),
             _settings, _http, transfer =>
             {
                 if (!transfer.HasProgress)

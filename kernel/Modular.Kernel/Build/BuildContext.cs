@@ -21,14 +21,17 @@ public sealed class BuildContext : IDisposable
     /// <summary>The folder holding the context's files.</summary>
     public string Root { get; }
 
-    public static async Task<BuildContext> ExtractAsync(Stream body, string temporaryFolder, CancellationToken cancellationToken)
+    /// <summary>
+    /// Extracts the request body: a tar (plain or gzip), or a bare Dockerfile, stored under <paramref name="dockerfileName"/>.
+    /// </summary>
+    public static async Task<BuildContext> ExtractAsync(Stream body, string temporaryFolder, string dockerfileName, CancellationToken cancellationToken)
     {
         var root = Path.Combine(temporaryFolder, "context-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
         var context = new BuildContext(root);
         try
         {
-            await ExtractTarAsync(body, root, cancellationToken);
+            await ExtractBodyAsync(body, root, dockerfileName, cancellationToken);
             return context;
         }
         catch (IOException e) when (e.HResult == 28 || e.Message.Contains("No space left", StringComparison.Ordinal))
@@ -133,9 +136,9 @@ public sealed class BuildContext : IDisposable
         }
     }
 
-    private static async Task ExtractTarAsync(Stream body, string root, CancellationToken cancellationToken)
+    private static async Task ExtractBodyAsync(Stream body, string root, string dockerfileName, CancellationToken cancellationToken)
     {
-        var head = new byte[2];
+        var head = new byte[ContextFormat.HeaderSize];
         var length = 0;
         while (length < head.Length)
         {
@@ -151,10 +154,35 @@ public sealed class BuildContext : IDisposable
             return;
         }
         Stream source = new PrefixedStream(head.AsMemory(0, length), body);
-        if (length == 2 && head[0] == 0x1f && head[1] == 0x8b)
+        if (ContextFormat.IsGzip(head.AsSpan(0, length)))
         {
-            source = new GZipStream(source, CompressionMode.Decompress);
+            await ExtractTarAsync(new GZipStream(source, CompressionMode.Decompress), root, cancellationToken);
         }
+        else if (ContextFormat.IsBareDockerfile(head.AsSpan(0, length)))
+        {
+            await WriteBareDockerfileAsync(source, root, dockerfileName, cancellationToken);
+        }
+        else
+        {
+            await ExtractTarAsync(source, root, cancellationToken);
+        }
+    }
+
+    private static async Task WriteBareDockerfileAsync(Stream source, string root, string dockerfileName, CancellationToken cancellationToken)
+    {
+        var relative = IgnorePatterns.CleanPath(dockerfileName.Replace('\\', '/')).TrimStart('/');
+        if (relative is "" or "." or ".." || relative.StartsWith("../", StringComparison.Ordinal))
+        {
+            relative = "Dockerfile";
+        }
+        var target = Path.Combine(root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        await using var file = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
+        await source.CopyToAsync(file, cancellationToken);
+    }
+
+    private static async Task ExtractTarAsync(Stream source, string root, CancellationToken cancellationToken)
+    {
         await using var reader = new TarReader(new TarEndPadding(source), leaveOpen: false);
         var directoryTimes = new List<(string Path, DateTimeOffset Time)>();
         while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
@@ -177,15 +205,16 @@ public sealed class BuildContext : IDisposable
                     break;
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
                     RemoveExisting(target);
-                    await using (var file = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: false))
+                    // Unbuffered (the copy has its own buffer), mode and time set through the open handle.
+                    using (var handle = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write))
                     {
                         if (entry.DataStream is { } data)
                         {
-                            await data.CopyToAsync(file, cancellationToken);
+                            await CopyToHandleAsync(data, handle, cancellationToken);
                         }
+                        File.SetUnixFileMode(handle, mode);
+                        File.SetLastWriteTimeUtc(handle, entry.ModificationTime.UtcDateTime);
                     }
-                    File.SetUnixFileMode(target, mode);
-                    File.SetLastWriteTimeUtc(target, entry.ModificationTime.UtcDateTime);
                     break;
                 case TarEntryType.SymbolicLink:
                     RemoveExisting(target);
@@ -204,6 +233,25 @@ public sealed class BuildContext : IDisposable
         foreach (var (path, time) in directoryTimes)
         {
             Directory.SetLastWriteTimeUtc(path, time.UtcDateTime);
+        }
+    }
+
+    private static async Task CopyToHandleAsync(Stream data, Microsoft.Win32.SafeHandles.SafeFileHandle handle, CancellationToken cancellationToken)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            long offset = 0;
+            int read;
+            while ((read = await data.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, read), offset, cancellationToken);
+                offset += read;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

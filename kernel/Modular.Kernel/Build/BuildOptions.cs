@@ -31,4 +31,7 @@ public sealed record BuildOptions
     public string? NetworkMode { get; init; }
 
     public string? Platform { get; init; }
+
+    /// <summary>The logins of <c>X-Registry-Config</c>, for pulling base images.</summary>
+    public BuildRegistryAuth RegistryAuth { get; init; } = BuildRegistryAuth.None;
 }

@@ -34,7 +34,7 @@ internal sealed partial class BuildRun
                 var imageId = _plan.StageIndex(from, state.Index) is { } stage
                     ? _stageImages[stage]
                     : (await BaseImageAsync(from, cancellationToken)).Id;
-                fromImage = LayerWorkspace.Create(Storage, imageId is null ? null : Images.Inspect(imageId).TopLayerCacheId);
+                fromImage = LayerWorkspace.Create(Storage, _builder.Journal, imageId is null ? null : Images.Inspect(imageId).TopLayerCacheId);
                 sourceRoot = fromImage.Rootfs;
             }
 

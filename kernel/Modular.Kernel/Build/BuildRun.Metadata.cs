@@ -164,7 +164,7 @@ internal sealed partial class BuildRun
     }
 
     private LayerWorkspace CreateWorkspace(StageState state) =>
-        LayerWorkspace.Create(Storage, state.ImageId is null ? null : Images.Inspect(state.ImageId).TopLayerCacheId);
+        LayerWorkspace.Create(Storage, _builder.Journal, state.ImageId is null ? null : Images.Inspect(state.ImageId).TopLayerCacheId);
 
     private Modular.Sdk.Storage.IStorageDriver Storage => _builder.Containers.Drivers.Storage(_builder.Containers.StorageDriverName);
 }

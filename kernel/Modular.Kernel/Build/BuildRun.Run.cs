@@ -43,6 +43,7 @@ internal sealed partial class BuildRun
             },
         };
         var id = containers.Create(null, request).Id;
+        _builder.Journal.RecordContainer(id);
         var removed = false;
         try
         {
@@ -64,6 +65,7 @@ internal sealed partial class BuildRun
                 await containers.RemoveAsync(id, force: true, _builder.Runner, CancellationToken.None);
                 await _output.StepAsync($"Removing intermediate container {id[..12]}\n");
             }
+            _builder.Journal.ForgetContainer(id);
             removed = true;
             await AnnounceAsync(state.ImageId!);
         }
@@ -81,6 +83,7 @@ internal sealed partial class BuildRun
         try
         {
             await _builder.Containers.RemoveAsync(id, force: true, _builder.Runner, CancellationToken.None);
+            _builder.Journal.ForgetContainer(id);
         }
         catch (Exception e)
         {

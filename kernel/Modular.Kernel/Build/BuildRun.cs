@@ -114,7 +114,7 @@ internal sealed partial class BuildRun
             {
             }
         }
-        await _builder.Puller.PullAsync(name, _options.Platform, _output.StepAsync, cancellationToken);
+        await _builder.Puller.PullAsync(name, _options.Platform, _options.RegistryAuth, _output.StepAsync, cancellationToken);
         return Images.Inspect(name);
     }
 

@@ -13,15 +13,57 @@ namespace Modular.Kernel.Build;
 public sealed class DockerfileBuilder(ContainerService containers, ContainerRunner runner, BuildCache cache, ILogger<DockerfileBuilder> logger)
 {
     private BaseImagePuller? _puller;
+    private BuildJournal? _journal;
 
     internal BaseImagePuller Puller => _puller ??= new BaseImagePuller(containers.Images, containers.Config);
     internal ContainerService Containers => containers;
     internal ContainerRunner Runner => runner;
     internal BuildCache Cache => cache;
     internal ILogger Logger => logger;
+    internal BuildJournal Journal => _journal ??= new BuildJournal(containers.Config.DataRoot);
 
     /// <summary>Where build contexts and downloads are kept while a build runs.</summary>
     public string TemporaryFolder => Path.Combine(containers.Config.DataRoot, "builder", "tmp");
+
+    /// <summary>
+    /// Removes what builds of a daemon that was killed left behind: their RUN containers, their writable layers and
+    /// their extracted contexts. Runs at start, before the API accepts requests.
+    /// </summary>
+    public async Task RemoveLeftoversAsync()
+    {
+        var (leftContainers, leftLayers) = Journal.Leftovers();
+        foreach (var id in leftContainers)
+        {
+            try
+            {
+                if (containers.Store.Find(id) is not null)
+                {
+                    await containers.RemoveAsync(id, force: true, runner, CancellationToken.None);
+                }
+                Journal.ForgetContainer(id);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Could not remove the build container {Id} left by a previous daemon", id);
+            }
+        }
+        var storage = containers.Drivers.Storage(containers.StorageDriverName);
+        foreach (var id in leftLayers)
+        {
+            try
+            {
+                LayerWorkspace.Remove(storage, Journal, id);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Could not remove the build layer {Id} left by a previous daemon", id);
+            }
+        }
+        if (Directory.Exists(TemporaryFolder))
+        {
+            Directory.Delete(TemporaryFolder, recursive: true);
+        }
+    }
 
     /// <summary>
     /// Reads and parses the Dockerfile and checks the tags; failures here happen before any output, so the API can

@@ -11,11 +11,13 @@ namespace Modular.Kernel.Build;
 public sealed class LayerWorkspace : IDisposable
 {
     private readonly IStorageDriver _storage;
+    private readonly BuildJournal _journal;
     private bool _mounted;
 
-    private LayerWorkspace(IStorageDriver storage, string id, string rootfs)
+    private LayerWorkspace(IStorageDriver storage, BuildJournal journal, string id, string rootfs)
     {
         _storage = storage;
+        _journal = journal;
         Id = id;
         Rootfs = rootfs;
         _mounted = true;
@@ -27,19 +29,30 @@ public sealed class LayerWorkspace : IDisposable
     /// <summary>Where the layer is mounted on the host.</summary>
     public string Rootfs { get; }
 
-    public static LayerWorkspace Create(IStorageDriver storage, string? parentCacheId)
+    public static LayerWorkspace Create(IStorageDriver storage, BuildJournal journal, string? parentCacheId)
     {
         var id = "build-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        storage.CreateReadWrite(id, parentCacheId);
+        journal.RecordLayer(id);
         try
         {
-            return new LayerWorkspace(storage, id, storage.Get(id));
+            storage.CreateReadWrite(id, parentCacheId);
+            return new LayerWorkspace(storage, journal, id, storage.Get(id));
         }
         catch
         {
-            storage.Remove(id);
+            Remove(storage, journal, id);
             throw;
         }
+    }
+
+    /// <summary>Removes a workspace layer (mounted or not) and its journal marker; also used for a dead build's leftovers.</summary>
+    public static void Remove(IStorageDriver storage, BuildJournal journal, string id)
+    {
+        if (storage.Exists(id))
+        {
+            storage.Remove(id);
+        }
+        journal.ForgetLayer(id);
     }
 
     /// <summary>Unmounts the layer so its diff can be read.</summary>
@@ -55,9 +68,6 @@ public sealed class LayerWorkspace : IDisposable
     public void Dispose()
     {
         Unmount();
-        if (_storage.Exists(Id))
-        {
-            _storage.Remove(Id);
-        }
+        Remove(_storage, _journal, Id);
     }
 }

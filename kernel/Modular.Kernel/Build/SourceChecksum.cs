@@ -73,12 +73,22 @@ public static class SourceChecksum
     {
         var info = new FileInfo(hostPath);
         Add(hash, $"file {name} {ModeOf(hostPath)} {info.Length}\n");
-        using var stream = new FileStream(hostPath, FileMode.Open, FileAccess.Read, FileShare.Read, 65536);
-        var buffer = new byte[65536];
-        int read;
-        while ((read = stream.Read(buffer)) > 0)
+        // One pooled buffer and an unbuffered handle: a COPY of hundreds of small files is checksummed on every build.
+        using var handle = File.OpenHandle(hostPath);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(65536);
+        try
         {
-            hash.AppendData(buffer, 0, read);
+            long offset = 0;
+            int read;
+            while ((read = RandomAccess.Read(handle, buffer, offset)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                offset += read;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -1,9 +1,11 @@
 namespace Modular.Kernel.Build;
 
 /// <summary>
-/// Supplies the two zero blocks that end a tar archive when the sender stopped right after an entry without them
-/// (the docker CLI's rewritten context, when it adds a Dockerfile from outside the context, does): .NET's TarReader
-/// refuses such an archive on a stream it cannot seek. Only an archive cut at a 512-byte record boundary is completed.
+/// Completes a tar archive whose writer was never closed: the docker CLI's rewritten context (a Dockerfile from outside
+/// the context or from stdin, added with a generated .dockerignore) closes its pipe before its tar writer, so the body
+/// stops right after the last entry's data, without that entry's padding to the 512-byte record and without the two
+/// zero blocks. .NET's TarReader refuses such an archive on a stream it cannot seek; dockerd accepts it. A cut inside a
+/// header still fails, on the header's checksum.
 /// </summary>
 public sealed class TarEndPadding(Stream inner) : Stream
 {
@@ -29,7 +31,7 @@ public sealed class TarEndPadding(Stream inner) : Stream
                 _read += read;
                 return read;
             }
-            _padding = _read % RecordSize == 0 ? 2 * RecordSize : 0;
+            _padding = MissingEnd();
         }
         return Pad(buffer);
     }
@@ -44,13 +46,15 @@ public sealed class TarEndPadding(Stream inner) : Stream
                 _read += read;
                 return read;
             }
-            _padding = _read % RecordSize == 0 ? 2 * RecordSize : 0;
+            _padding = MissingEnd();
         }
         return Pad(buffer.Span);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    private int MissingEnd() => (int)((RecordSize - _read % RecordSize) % RecordSize) + 2 * RecordSize;
 
     private int Pad(Span<byte> buffer)
     {

@@ -40,9 +40,17 @@ public sealed class BuildSession(PrivateDaemon daemon) : IAsyncDisposable
 
     public Task<CommandResult> BuildWithInput(string input, params string[] arguments) => Classic(input, ["build", .. arguments]);
 
+    /// <summary><c>docker build</c> with a file (binary, e.g. a tar) as its stdin, through a shell redirection.</summary>
+    public Task<CommandResult> BuildFromFile(string stdinFile, params string[] arguments) =>
+        CommandRunner.RunAsync("/bin/sh", ["-c", "exec \"$0\" build \"$@\" < \"$BUILD_STDIN\"", RepoLayout.DockerCli, .. arguments],
+            ClassicEnvironment(new() { ["BUILD_STDIN"] = stdinFile }), null, TimeSpan.FromMinutes(3));
+
     /// <summary>Any docker command with the classic builder's environment.</summary>
     public Task<CommandResult> Classic(string? input, params string[] arguments) =>
-        CommandRunner.RunAsync(RepoLayout.DockerCli, arguments, new Dictionary<string, string?>
+        CommandRunner.RunAsync(RepoLayout.DockerCli, arguments, ClassicEnvironment([]), input, TimeSpan.FromMinutes(3));
+
+    private Dictionary<string, string?> ClassicEnvironment(Dictionary<string, string?> extra) =>
+        new Dictionary<string, string?>(extra)
         {
             ["DOCKER_HOST"] = daemon.Host,
             ["DOCKER_CONFIG"] = _dockerConfig,
@@ -50,7 +58,7 @@ public sealed class BuildSession(PrivateDaemon daemon) : IAsyncDisposable
             ["DOCKER_API_VERSION"] = null,
             ["DOCKER_CLI_HINTS"] = "false",
             ["DOCKER_BUILDKIT"] = "0",
-        }, input, TimeSpan.FromMinutes(3));
+        };
 
     /// <summary>Ids of all containers, running or not (a build must leave none behind).</summary>
     public async Task<string> AllContainers() => (await daemon.Docker("ps", "-aq", "--no-trunc")).Stdout;
