@@ -138,6 +138,7 @@ public static class ModularEngine
         var reconciler = app.Services.GetRequiredService<ContainerReconciler>();
         app.Services.GetRequiredService<Volumes.VolumeStore>().Load();
         await reconciler.ReconcileAsync(cancellationToken);
+        await app.Services.GetRequiredService<Build.DockerfileBuilder>().RemoveLeftoversAsync();
         app.Services.GetRequiredService<ContainerNetworking>().ReleaseAll();
         RunWhenStarted(app, () => reconciler.RestartByPolicyAsync(CancellationToken.None));
 
