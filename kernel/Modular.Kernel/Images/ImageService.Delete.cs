@@ -97,9 +97,14 @@ public sealed partial class ImageService
         {
             return;
         }
-        foreach (var chainId in _layers.RemoveUnused(image.ChainIds.Reverse().ToArray(), ReferencedChains(), keepCacheIds: null))
+        var removedLayers = _layers.RemoveUnused(image.ChainIds.Reverse().ToArray(), ReferencedChains(), keepCacheIds: null);
+        foreach (var chainId in removedLayers)
         {
             records.Add(new ImageDeleteItem(null, chainId));
+        }
+        if (removedLayers.Count > 0)
+        {
+            ForgetBlobsOfRemovedLayers();
         }
     }
 

@@ -66,16 +66,22 @@ public sealed partial class ImageService
         };
     }
 
+    /// <summary>Manifests and configs are retried as layers are: 5xx and broken connections, max-download-attempts times.</summary>
+    private static Task<T> WithRetriesAsync<T>(Func<Task<T>> fetch, string failure, RegistrySettings settings, CancellationToken cancellationToken) =>
+        RegistryRetry.RunAsync(_ => fetch(), settings.MaxDownloadAttempts, settings.RetryDelay, failure, null, cancellationToken);
+
     private async Task PullFromAsync(RegistrySession session, ImageReference reference, Platform platform, bool platformGiven,
         RegistrySettings settings, Action<TransferEvent> report, CancellationToken cancellationToken)
     {
         var familiar = reference.Familiar;
-        var top = await ManifestFetcher.FetchAsync(session, reference.Digest ?? reference.Tag ?? ImageReference.DefaultTag, familiar, cancellationToken);
+        var top = await WithRetriesAsync(() => ManifestFetcher.FetchAsync(session, reference.Digest ?? reference.Tag ?? ImageReference.DefaultTag, familiar,
+            cancellationToken), $"failed to fetch the manifest of {familiar}", settings, cancellationToken);
         var manifestBytes = top;
         if (MediaTypes.IsIndex(top.MediaType))
         {
             var entry = ManifestParser.SelectPlatform(ManifestParser.ParseIndex(top.Bytes, top.MediaType), platform);
-            manifestBytes = await ManifestFetcher.FetchAsync(session, entry.Digest, familiar, cancellationToken);
+            manifestBytes = await WithRetriesAsync(() => ManifestFetcher.FetchAsync(session, entry.Digest, familiar, cancellationToken),
+                $"failed to fetch manifest {entry.Digest}", settings, cancellationToken);
             if (!MediaTypes.IsImageManifest(manifestBytes.MediaType))
             {
                 throw DriverException.InvalidArgument($"manifest list entry {entry.Digest} is not an image manifest ({manifestBytes.MediaType})");
@@ -86,7 +92,8 @@ public sealed partial class ImageService
         {
             throw DriverException.InvalidArgument($"foreign layer {foreign.Digest} cannot be pulled: only Windows images use them");
         }
-        var configBytes = await ManifestFetcher.FetchBlobAsync(session, manifest.Config, cancellationToken);
+        var configBytes = await WithRetriesAsync(() => ManifestFetcher.FetchBlobAsync(session, manifest.Config, cancellationToken),
+            $"failed to fetch config {manifest.Config.Digest}", settings, cancellationToken);
         var config = ImageConfigJson.Parse(configBytes);
         if (config.Os.Length > 0 && config.Os != "linux")
         {
@@ -136,6 +143,12 @@ public sealed partial class ImageService
             Commit(configBytes, config, references, []);
             report(new TransferEvent(null, $"Digest: {top.Digest}"));
             report(new TransferEvent(null, upToDate ? $"Status: Image is up to date for {familiar}" : $"Status: Downloaded newer image for {familiar}"));
+        }
+        catch (Exception e) when (RegistryErrors.IsDiskFull(e))
+        {
+            // The lease and the temp files are released below, so the space the pull took is given back.
+            _logger.LogWarning(e, "Pull of {Reference} ran out of disk space", familiar);
+            throw new DriverException(DriverErrorKind.Internal, $"failed to register layer: {familiar}: no space left on device", e);
         }
         finally
         {

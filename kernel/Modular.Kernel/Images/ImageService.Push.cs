@@ -94,7 +94,7 @@ public sealed partial class ImageService
             using var slots = new SemaphoreSlim(settings.MaxConcurrentUploads);
             // Docker reports the top layer first; uploads start in the same order.
             var pushes = layers.Select((layer, index) => (layer, index)).Reverse()
-                .Select(pair => PushLayerAsync(session, pair.layer, layers, slots, report, cancellationToken)).Reverse().ToArray();
+                .Select(pair => PushLayerAsync(session, pair.layer, layers, slots, settings, report, cancellationToken)).Reverse().ToArray();
             var blobs = await Task.WhenAll(pushes);
 
             var contentDiffIds = blobs.Select(blob => blob.DiffId).ToArray();
@@ -102,26 +102,32 @@ public sealed partial class ImageService
                 ? image.Config.Raw.ToArray()
                 : ConfigRewriter.WithDiffIds(image.Config.Raw, contentDiffIds);
             var configDigest = Sha256Digest.Of(configBytes);
-            if (!await BlobUploader.ExistsAsync(session, configDigest, cancellationToken))
+            await RegistryRetry.RunAsync(async _ =>
             {
-                var location = await BlobUploader.StartAsync(session, cancellationToken);
-                await BlobUploader.PutAsync(session, location, configDigest, () => Octets(new ByteArrayContent(configBytes)), cancellationToken);
-            }
+                if (!await BlobUploader.ExistsAsync(session, configDigest, cancellationToken))
+                {
+                    var location = await BlobUploader.StartAsync(session, cancellationToken);
+                    await BlobUploader.PutAsync(session, location, configDigest, () => Octets(new ByteArrayContent(configBytes)), cancellationToken);
+                }
+                return true;
+            }, settings.MaxUploadAttempts, settings.RetryDelay, $"failed to upload the config of {tag.Familiar}", null, cancellationToken);
             var (manifest, mediaType) = ManifestWriter.Write(new Descriptor(MediaTypes.DockerConfig, configDigest, configBytes.Length),
                 blobs.Select(blob => new Descriptor(blob.MediaType, blob.Digest, blob.Size)).ToArray());
             var manifestDigest = Sha256Digest.Of(manifest);
-            using (var response = await session.SendAsync(() =>
+            await RegistryRetry.RunAsync(async _ =>
             {
-                var content = new ByteArrayContent(manifest);
-                content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
-                return new HttpRequestMessage(HttpMethod.Put, session.Url("manifests/" + tag.Tag)) { Content = content };
-            }, cancellationToken))
-            {
+                using var response = await session.SendAsync(() =>
+                {
+                    var content = new ByteArrayContent(manifest);
+                    content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+                    return new HttpRequestMessage(HttpMethod.Put, session.Url("manifests/" + tag.Tag)) { Content = content };
+                }, cancellationToken);
                 if (response.StatusCode != HttpStatusCode.Created)
                 {
                     throw await RegistryErrors.FromResponseAsync(response, $"error putting the manifest of {tag.Familiar}", cancellationToken);
                 }
-            }
+                return true;
+            }, settings.MaxUploadAttempts, settings.RetryDelay, $"failed to put the manifest of {tag.Familiar}", null, cancellationToken);
             if (configDigest == image.Id)
             {
                 lock (_gate)
@@ -142,7 +148,7 @@ public sealed partial class ImageService
     }
 
     private async Task<UploadedBlob> PushLayerAsync(RegistrySession session, LayerRecord layer, IReadOnlyList<LayerRecord> layers, SemaphoreSlim slots,
-        Action<TransferEvent> report, CancellationToken cancellationToken)
+        RegistrySettings settings, Action<TransferEvent> report, CancellationToken cancellationToken)
     {
         var id = Sha256Digest.Short(layer.DiffId);
         if (slots.CurrentCount == 0)
@@ -184,25 +190,27 @@ public sealed partial class ImageService
                     break;
                 }
             }
-            var location = openUpload ?? await BlobUploader.StartAsync(session, cancellationToken);
             var pushing = new ProgressThrottle(report, id, "Pushing");
-            UploadedBlob uploaded;
-            if (candidates.FirstOrDefault(known => Blobs.Kept(known.Digest) is not null) is { } kept)
+            var kept = candidates.FirstOrDefault(known => Blobs.Kept(known.Digest) is not null);
+            var parentCacheId = layer.Parent is { } parent ? layers.First(l => l.ChainId == parent).CacheId : null;
+            var uploaded = await RegistryRetry.RunAsync(async attempt =>
             {
-                var path = Blobs.Kept(kept.Digest)!;
-                await BlobUploader.PutAsync(session, location, kept.Digest,
-                    () => Octets(new StreamContent(new CountingReadStream(File.OpenRead(path), sent => pushing.Report(sent, kept.Size)), 1 << 20)
-                    {
-                        Headers = { ContentLength = kept.Size },
-                    }), cancellationToken);
-                uploaded = new UploadedBlob(kept.Digest, kept.Size, kept.MediaType, kept.BlobDiffId);
-            }
-            else
-            {
-                var parentCacheId = layer.Parent is { } parent ? layers.First(l => l.ChainId == parent).CacheId : null;
-                uploaded = await BlobUploader.StreamCompressedAsync(session, location, output => WriteLayerTar(layer, parentCacheId, output),
+                // A failed attempt may have left its upload session half-written: every retry opens a new one.
+                var location = attempt == 1 && openUpload is not null ? openUpload : await BlobUploader.StartAsync(session, cancellationToken);
+                if (kept is not null)
+                {
+                    var path = Blobs.Kept(kept.Digest) ?? throw DriverException.NotFound($"kept blob {kept.Digest} is gone");
+                    await BlobUploader.PutAsync(session, location, kept.Digest,
+                        () => Octets(new StreamContent(new CountingReadStream(File.OpenRead(path), sent => pushing.Report(sent, kept.Size)), 1 << 20)
+                        {
+                            Headers = { ContentLength = kept.Size },
+                        }), cancellationToken);
+                    return new UploadedBlob(kept.Digest, kept.Size, kept.MediaType, kept.BlobDiffId);
+                }
+                return await BlobUploader.StreamCompressedAsync(session, location, output => WriteLayerTar(layer, parentCacheId, output),
                     sent => pushing.Report(sent, layer.Size), cancellationToken);
-            }
+            }, settings.MaxUploadAttempts, settings.RetryDelay, $"failed to upload layer {layer.DiffId}",
+                message => report(new TransferEvent(id, message)), cancellationToken);
             Blobs.Remember(layer.DiffId, uploaded.Digest, uploaded.MediaType, uploaded.Size, target, uploaded.DiffId);
             report(new TransferEvent(id, "Pushed"));
             return uploaded;

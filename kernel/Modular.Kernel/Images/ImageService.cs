@@ -144,7 +144,12 @@ public sealed partial class ImageService
     {
         lock (_gate)
         {
-            return _layers.RemoveUnused(_layers.AllTopFirst(), ReferencedChains(), cacheIdsInUse);
+            var removed = _layers.RemoveUnused(_layers.AllTopFirst(), ReferencedChains(), cacheIdsInUse);
+            if (removed.Count > 0)
+            {
+                ForgetBlobsOfRemovedLayers();
+            }
+            return removed;
         }
     }
 

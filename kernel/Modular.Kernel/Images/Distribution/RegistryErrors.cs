@@ -54,12 +54,34 @@ internal static class RegistryErrors
         return null;
     }
 
-    /// <summary>Whether a failure is worth another attempt: 5xx, 408/429, or the connection breaking.</summary>
-    public static bool IsTransient(Exception exception) => exception switch
+    private const int NoSpaceErrno = 28;
+    private const int QuotaErrno = 122;
+
+    /// <summary>Whether a failure is worth another attempt: 5xx, 408/429, or the connection breaking (never a full disk).</summary>
+    public static bool IsTransient(Exception exception) => !IsDiskFull(exception) && exception switch
     {
         DriverException driver => driver.Kind == DriverErrorKind.Unavailable,
         HttpRequestException or IOException => true,
         TimeoutException => true,
         _ => false,
     };
+
+    /// <summary>ENOSPC or EDQUOT anywhere in the chain (.NET on Linux keeps the errno as the IOException's HResult).</summary>
+    public static bool IsDiskFull(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is IOException { HResult: NoSpaceErrno or QuotaErrno } ||
+                exception.Message.Contains("no space left on device", StringComparison.OrdinalIgnoreCase) ||
+                exception.Message.Contains("disk quota exceeded", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+            if (exception is AggregateException aggregate && aggregate.InnerExceptions.Any(IsDiskFull))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -45,6 +45,9 @@ internal sealed class RegistrySettings
     public int MaxConcurrentUploads { get; }
     public int MaxDownloadAttempts { get; }
 
+    /// <summary>Attempts at each upload of a push (dockerd's max-upload-attempts, default 5).</summary>
+    public int MaxUploadAttempts { get; init; } = 5;
+
     /// <summary>The first delay between attempts; it doubles each time (dockerd: 5 s, 10 s, 15 s ...; ours starts lower).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
