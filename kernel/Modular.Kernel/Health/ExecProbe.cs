@@ -42,7 +42,7 @@ public sealed class ExecProbe(ExecService execs)
             {
                 KillProbe(exec);
                 return new HealthProbeResult(start, DateTimeOffset.UtcNow, -1,
-                    $"Health check exceeded timeout ({GoDuration.Format(settings.Timeout)})");
+                    $"Health check exceeded timeout ({GoDurationText.Format(settings.Timeout)})");
             }
             catch (OperationCanceledException)
             {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Modular.Kernel.Health;
 
 /// <summary>Formats a duration as Go's time.Duration.String() does ("200ms", "1.5s", "1m30s"), for dockerd's messages.</summary>
-public static class GoDuration
+public static class GoDurationText
 {
     public static string Format(TimeSpan duration)
     {
