@@ -64,7 +64,7 @@ public sealed class BuildDockerfileSourceTests(PrivateDaemon daemon) : IAsyncLif
     {
         var source = _session.Context(("Dockerfile", CopyingDockerfile), ("a.txt", "from the tar\n"));
         var tar = Path.Combine(_session.Folder, "context-" + Guid.NewGuid().ToString("N")[..8] + ".tar");
-        await TarFile.CreateFromDirectoryAsync(source, tar, includeBaseDirectory: false);
+        await TarFile.CreateFromDirectoryAsync(source, tar, includeBaseDirectory: false, TestContext.Current.CancellationToken);
         var tag = _session.Tag("stdin-tar");
 
         var build = await _session.BuildFromFile(tar, "-t", tag, "-");
@@ -80,8 +80,8 @@ public sealed class BuildDockerfileSourceTests(PrivateDaemon daemon) : IAsyncLif
         var tag = _session.Tag("bare-body");
         using var content = new StringContent("FROM busybox\nLABEL bare=yes\n");
 
-        using var response = await daemon.Api.PostAsync($"/build?t={tag}", content);
-        var body = await response.Content.ReadAsStringAsync();
+        using var response = await daemon.Api.PostAsync($"/build?t={tag}", content, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         var label = await daemon.Docker("image", "inspect", "--format", "{{index .Config.Labels \"bare\"}}", tag);
 
         Assert.True(response.IsSuccessStatusCode, body);
