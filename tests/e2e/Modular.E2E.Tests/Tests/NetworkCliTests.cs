@@ -57,7 +57,8 @@ public sealed class NetworkCliTests(PrivateDaemon daemon) : IAsyncLifetime
         var docker = await daemon.Docker("network", "connect", "onlyone");
 
         Assert.Equal(docker.ExitCode, modular.ExitCode);
-        Assert.Contains("requires exactly 2 arguments", modular.Stderr);
+        Assert.StartsWith("modular: 'modular network connect' requires 2 arguments\n", modular.Stderr);
+        Assert.StartsWith("docker: 'docker network connect' requires 2 arguments\n", docker.Stderr);
     }
 
     [Fact]
