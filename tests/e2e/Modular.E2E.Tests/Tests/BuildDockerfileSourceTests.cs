@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using Modular.E2E.Tests.Harness;
 using Xunit;
 
@@ -64,7 +63,9 @@ public sealed class BuildDockerfileSourceTests(PrivateDaemon daemon) : IAsyncLif
     {
         var source = _session.Context(("Dockerfile", CopyingDockerfile), ("a.txt", "from the tar\n"));
         var tar = Path.Combine(_session.Folder, "context-" + Guid.NewGuid().ToString("N")[..8] + ".tar");
-        await TarFile.CreateFromDirectoryAsync(source, tar, includeBaseDirectory: false, TestContext.Current.CancellationToken);
+        // GNU tar, as a user would: the CLI only recognises archives with the magic its detection knows.
+        var archived = await CommandRunner.RunAsync("tar", ["-cf", tar, "-C", source, "."]);
+        Assert.True(archived.ExitCode == 0, archived.ToString());
         var tag = _session.Tag("stdin-tar");
 
         var build = await _session.BuildFromFile(tar, "-t", tag, "-");
