@@ -38,6 +38,8 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
             {
                 throw DriverException.Conflict($"cannot start container {container.Name}: it is {container.State.Status.ToApi()}");
             }
+            // Only a start asked for clears the stop mark: a policy restart racing `docker stop` must not undo it.
+            container.ManuallyStopped = false;
             await LaunchAsync(container, handle, cancellationToken);
             return true;
         }
@@ -111,7 +113,6 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
             throw;
         }
 
-        container.ManuallyStopped = false;
         container.State.Pid = created.Pid;
         container.State.StartedAt = DateTimeOffset.UtcNow;
         container.State.ExitCode = 0;
