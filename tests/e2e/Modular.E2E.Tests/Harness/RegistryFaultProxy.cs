@@ -59,6 +59,10 @@ public sealed class RegistryFaultProxy : IDisposable
         try
         {
             var incoming = context.Request;
+            if (await BreakUploadAsync(context) || BreakManifestFetch(context))
+            {
+                return;
+            }
             var request = new HttpRequestMessage(new HttpMethod(incoming.HttpMethod), _target + incoming.RawUrl);
             if (incoming.HasEntityBody)
             {
@@ -124,6 +128,59 @@ public sealed class RegistryFaultProxy : IDisposable
     }
 
     private int _brokenBudget;
+    private int _brokenUploadBudget;
+    private int _brokenUploads;
+    private int _brokenManifestBudget;
+    private int _brokenManifests;
+
+    /// <summary>How many layer uploads were broken so far.</summary>
+    public int BrokenUploads => Volatile.Read(ref _brokenUploads);
+
+    /// <summary>How many manifest fetches were answered 503 so far.</summary>
+    public int BrokenManifestFetches => Volatile.Read(ref _brokenManifests);
+
+    /// <summary>
+    /// Answers the next <paramref name="count"/> uploads that carry a layer's bytes (PATCH or PUT into an upload
+    /// session) with 503 once their body is read. (Cutting such a request off mid-body is not simulated: HttpListener's
+    /// Abort still lets the client read a 200 answer.)
+    /// </summary>
+    public void BreakNextUploads(int count) => Volatile.Write(ref _brokenUploadBudget, count);
+
+    /// <summary>Answers the next <paramref name="count"/> GETs of a manifest with 503.</summary>
+    public void BreakNextManifestFetches(int count) => Volatile.Write(ref _brokenManifestBudget, count);
+
+    private async Task<bool> BreakUploadAsync(HttpListenerContext context)
+    {
+        var incoming = context.Request;
+        var carriesLayer = incoming.HttpMethod is "PATCH" or "PUT" && incoming.RawUrl!.Contains("/blobs/uploads/", StringComparison.Ordinal) &&
+            incoming.HasEntityBody && incoming.ContentLength64 is -1 or > 4096;
+        if (!carriesLayer || Interlocked.Decrement(ref _brokenUploadBudget) < 0)
+        {
+            return false;
+        }
+        Interlocked.Increment(ref _brokenUploads);
+        var buffer = new byte[64 * 1024];
+        while (await incoming.InputStream.ReadAsync(buffer) > 0)
+        {
+        }
+        context.Response.StatusCode = 503;
+        context.Response.Close();
+        return true;
+    }
+
+    private bool BreakManifestFetch(HttpListenerContext context)
+    {
+        var incoming = context.Request;
+        var fetch = incoming.HttpMethod == "GET" && incoming.RawUrl!.Contains("/manifests/", StringComparison.Ordinal);
+        if (!fetch || Interlocked.Decrement(ref _brokenManifestBudget) < 0)
+        {
+            return false;
+        }
+        Interlocked.Increment(ref _brokenManifests);
+        context.Response.StatusCode = 503;
+        context.Response.Close();
+        return true;
+    }
 
     /// <summary>Breaks the next <paramref name="count"/> blob downloads.</summary>
     public void BreakNextBlobDownloads(int count, bool serviceUnavailable)

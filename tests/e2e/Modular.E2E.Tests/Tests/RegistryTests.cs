@@ -130,8 +130,17 @@ public sealed partial class RegistryTests(PrivateDaemon daemon)
         var pull = await daemon.Docker("pull", image);
         await RemoveAsync(image);
 
+        // The registry's one port speaks TLS only: a plain-http request is refused there, so the push and pull above
+        // cannot have fallen back to plain http.
+        using var plain = new HttpClient();
+        using var plainAnswer = await plain.GetAsync($"http://{registry.Host}/v2/", TestContext.Current.CancellationToken);
+        var plainBody = await plainAnswer.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
         Assert.True(pull.ExitCode == 0, pull + registry.ReadLog());
         Assert.Contains(", tls", registry.ReadLog());
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, plainAnswer.StatusCode);
+        Assert.Contains("Client sent an HTTP request to an HTTPS server", plainBody);
+        Assert.DoesNotContain("Client sent an HTTP request", pull.Stdout + pull.Stderr);
     }
 
     [Fact]
@@ -230,6 +239,158 @@ public sealed partial class RegistryTests(PrivateDaemon daemon)
         Assert.NotEqual(0, failed.ExitCode);
         Assert.Contains("after 5 attempts", failed.Stdout + failed.Stderr);
         Assert.Equal("", images.Stdout);
+    }
+
+    [Fact]
+    public async Task UploadsAnswered503AreRetriedAndOnesThatKeepFailingEndWithAClearError()
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistryMode.Open);
+        using var proxy = new RegistryFaultProxy(registry);
+        var cut = $"{proxy.Host}/e2e/flaky-push:cut";
+        var refused = $"{proxy.Host}/e2e/flaky-push:refused";
+        var doomed = $"{proxy.Host}/e2e/flaky-push:doomed";
+        // Random text: layers of about 100 KiB once compressed, more than the 4 KiB above which the proxy takes a body for a layer.
+        foreach (var image in new[] { cut, refused, doomed })
+        {
+            await ImportUniqueImageAsync(image, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(96 * 1024)));
+        }
+
+        proxy.BreakNextUploads(1);
+        var cutOff = await daemon.Docker("push", cut);
+        var cutOffBreaks = proxy.BrokenUploads;
+        proxy.BreakNextUploads(2);
+        var answered503 = await daemon.Docker("push", refused);
+        var refusedBreaks = proxy.BrokenUploads - cutOffBreaks;
+        proxy.BreakNextUploads(100);
+        var failed = await daemon.DockerWithTimeout(TimeSpan.FromMinutes(2), "push", doomed);
+        proxy.BreakNextUploads(0);
+        foreach (var image in new[] { cut, refused, doomed })
+        {
+            await RemoveAsync(image);
+        }
+        var pulledCut = await daemon.Docker("pull", cut);
+        var pulledRefused = await daemon.Docker("pull", refused);
+        var missing = await daemon.Docker("pull", doomed);
+        await daemon.Docker("rmi", cut, refused);
+
+        Assert.True(cutOff.ExitCode == 0, cutOff + daemon.ReadLog());
+        Assert.Contains("Retrying in 1 second", cutOff.Stdout);
+        Assert.Equal(1, cutOffBreaks);
+        Assert.True(answered503.ExitCode == 0, answered503 + daemon.ReadLog());
+        Assert.Contains("Retrying in 2 seconds", answered503.Stdout);
+        Assert.Equal(2, refusedBreaks);
+        Assert.NotEqual(0, failed.ExitCode);
+        Assert.Contains("failed to upload layer sha256:", failed.Stderr);
+        Assert.Contains("after 5 attempts", failed.Stderr);
+        // What the registry holds after the retries is whole: the pushed images pull (every blob verified), the failed one is absent.
+        Assert.True(pulledCut.ExitCode == 0, pulledCut + registry.ReadLog());
+        Assert.True(pulledRefused.ExitCode == 0, pulledRefused + registry.ReadLog());
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("not found", missing.Stderr);
+    }
+
+    [Fact]
+    public async Task ManifestFetchesAnswered503AreRetried()
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistryMode.Open);
+        using var proxy = new RegistryFaultProxy(registry);
+        var image = $"{proxy.Host}/e2e/flaky-manifest:v1";
+        await ImportUniqueImageAsync(image, "a manifest fetched on the third attempt");
+        var push = await daemon.Docker("push", image);
+        Assert.True(push.ExitCode == 0, push.ToString());
+        await RemoveAsync(image);
+
+        proxy.BreakNextManifestFetches(2);
+        var pull = await daemon.Docker("pull", image);
+        var broken = proxy.BrokenManifestFetches;
+        await RemoveAsync(image);
+        proxy.BreakNextManifestFetches(100);
+        var failed = await daemon.DockerWithTimeout(TimeSpan.FromMinutes(2), "pull", image);
+        proxy.BreakNextManifestFetches(0);
+
+        Assert.True(pull.ExitCode == 0, pull + daemon.ReadLog());
+        Assert.Equal(2, broken);
+        Assert.NotEqual(0, failed.ExitCode);
+        Assert.Contains($"failed to fetch the manifest of {image} after 5 attempts", failed.Stderr);
+    }
+
+    [Fact]
+    public async Task BlobsKeptFromAPullGoAwayWithTheImage()
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistryMode.Open);
+        var image = $"{registry.Host}/e2e/kept:v1";
+        await ImportUniqueImageAsync(image, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64 * 1024)));
+        var push = await daemon.Docker("push", image);
+        Assert.True(push.ExitCode == 0, push.ToString());
+        await RemoveAsync(image);
+        var before = KeptBlobs();
+
+        var pull = await daemon.Docker("pull", image);
+        var afterPull = KeptBlobs();
+        var remove = await daemon.Docker("rmi", image);
+        var afterRemove = KeptBlobs();
+
+        Assert.True(pull.ExitCode == 0, pull.ToString());
+        Assert.True(remove.ExitCode == 0, remove.ToString());
+        // The pulled layer's compressed blob is kept for a re-push while the image is there, and removed with it.
+        Assert.Single(afterPull.Except(before));
+        Assert.Equal(before.Order(), afterRemove.Order());
+    }
+
+    private string[] KeptBlobs() =>
+        Directory.EnumerateDirectories(daemon.DataRoot, "distribution", SearchOption.AllDirectories)
+            .SelectMany(folder => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            .Where(path => !path.EndsWith(".json", StringComparison.Ordinal)).ToArray();
+
+    [Fact]
+    public async Task PullAllTagsBringsEveryTagOfTheRepository()
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistryMode.Open);
+        var repository = $"{registry.Host}/e2e/every-tag";
+        var one = await ImportUniqueImageAsync($"{repository}:one", "tag one");
+        var two = await ImportUniqueImageAsync($"{repository}:two", "tag two");
+        var push = await daemon.Docker("push", "--all-tags", repository);
+        await RemoveAsync($"{repository}:one");
+        await RemoveAsync($"{repository}:two");
+
+        var pull = await daemon.Docker("pull", "--all-tags", repository);
+        var images = await daemon.Docker("images", "--no-trunc", "--format", "{{.Tag}} {{.ID}}", repository);
+        await daemon.Docker("rmi", $"{repository}:one", $"{repository}:two");
+
+        Assert.True(push.ExitCode == 0, push.ToString());
+        Assert.True(pull.ExitCode == 0, pull + daemon.ReadLog());
+        Assert.Contains($"one: Pulling from e2e/every-tag", pull.Stdout);
+        Assert.Contains($"two: Pulling from e2e/every-tag", pull.Stdout);
+        Assert.Equal([$"one {one}", $"two {two}"], images.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+    }
+
+    [Fact]
+    public async Task DistributionInspectAnswersTheManifestDescriptorAndPlatforms()
+    {
+        await using var registry = await RegistryServer.StartAsync(RegistryMode.Open);
+        var image = $"{registry.Host}/e2e/inspected:v1";
+        var digest = await PushBusyboxAsync(image);
+        var push = await daemon.Docker("push", image);
+        var size = Regex.Match(push.Stdout, @"size: (\d+)").Groups[1].Value;
+        await RemoveAsync(image);
+        using var http = UnixSocketHttp.Create(daemon.SocketPath);
+
+        using var found = await http.GetAsync($"/v1.43/distribution/{image}/json", TestContext.Current.CancellationToken);
+        var body = await found.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        using var missing = await http.GetAsync($"/v1.43/distribution/{registry.Host}/e2e/inspected:absent/json", TestContext.Current.CancellationToken);
+        var missingBody = await missing.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(found.IsSuccessStatusCode, body);
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        var descriptor = document.RootElement.GetProperty("Descriptor");
+        Assert.Equal("application/vnd.docker.distribution.manifest.v2+json", descriptor.GetProperty("mediaType").GetString());
+        Assert.Equal(digest, descriptor.GetProperty("digest").GetString());
+        Assert.Equal(long.Parse(size), descriptor.GetProperty("size").GetInt64());
+        var platform = Assert.Single(document.RootElement.GetProperty("Platforms").EnumerateArray());
+        Assert.Equal("linux", platform.GetProperty("os").GetString());
+        Assert.Equal("amd64", platform.GetProperty("architecture").GetString());
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("not found", missingBody);
     }
 
     private async Task<string> PushBusyboxAsync(string image)
