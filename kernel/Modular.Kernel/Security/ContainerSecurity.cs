@@ -107,8 +107,9 @@ public static class ContainerSecurity
                 mount["options"] = new JsonArray(options.Select(o => (string)o! == "ro" ? "rw" : (string)o!).Select(o => (JsonNode)JsonValue.Create(o)!).ToArray());
             }
         }
-        resources["devices"] = new JsonArray(new JsonObject { ["allow"] = true, ["access"] = "rwm" });
         AddDevices(linux, resources, ContainerDevices.HostDevices());
+        // One rule allowing every device replaces the per-device ones.
+        resources["devices"] = new JsonArray(new JsonObject { ["allow"] = true, ["access"] = "rwm" });
     }
 
     private static void AddDevices(JsonObject linux, JsonObject resources, IReadOnlyList<ContainerDevice> devices)
