@@ -61,6 +61,7 @@ internal static class CreateRequestBuilder
             },
             NetworkingConfig = new NetworkingConfig { EndpointsConfig = [] },
         };
+        SecurityHealthRequest.Apply(settings.SecurityHealth, request, readFile);
         return request;
     }
 

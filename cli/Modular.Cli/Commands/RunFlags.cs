@@ -35,6 +35,7 @@ internal sealed record RunSettings
     public IReadOnlyList<string> VolumesFrom { get; init; } = [];
     public bool ReadOnly { get; init; }
     public string? ShmSize { get; init; }
+    public SecurityHealthSettings SecurityHealth { get; init; } = new();
 }
 
 /// <summary>The flags of run and create: the ones implemented, and docker's other flags, which are refused by name.</summary>
@@ -65,6 +66,7 @@ internal sealed class RunFlags
     public readonly Option<string[]> VolumesFrom = Multi("--volumes-from", null, "Mount volumes from the specified container(s)");
     public readonly Option<bool> ReadOnly = new("--read-only") { Description = "Mount the container's root filesystem as read only" };
     public readonly Option<string?> ShmSize = new("--shm-size") { Description = "Size of /dev/shm" };
+    private readonly SecurityHealthFlags _securityHealth = new();
 
     /// <summary>Docker flags this engine does not implement yet. Accepting them silently would run something other
     /// than what was asked, so they parse (to give a precise message) and are refused.</summary>
@@ -72,15 +74,12 @@ internal sealed class RunFlags
     [
         ("--publish", "-p", true), ("--publish-all", "-P", false),
         ("--memory", "-m", true), ("--memory-swap", null, true), ("--memory-reservation", null, true), ("--cpus", null, true),
-        ("--cpu-shares", "-c", true), ("--cpuset-cpus", null, true), ("--pids-limit", null, true), ("--privileged", null, false),
-        ("--cap-add", null, true), ("--cap-drop", null, true), ("--restart", null, true), ("--device", null, true),
+        ("--cpu-shares", "-c", true), ("--cpuset-cpus", null, true), ("--pids-limit", null, true), ("--restart", null, true),
         ("--dns", null, true), ("--dns-search", null, true), ("--dns-option", null, true), ("--add-host", null, true),
-        ("--ulimit", null, true), ("--init", null, false), ("--pid", null, true), ("--ipc", null, true),
-        ("--uts", null, true), ("--userns", null, true), ("--security-opt", null, true),
-        ("--sysctl", null, true), ("--health-cmd", null, true), ("--no-healthcheck", null, false),
+        ("--pid", null, true), ("--ipc", null, true), ("--uts", null, true), ("--userns", null, true),
         ("--gpus", null, true), ("--platform", null, true), ("--pull", null, true), ("--expose", null, true), ("--link", null, true),
         ("--cgroupns", null, true), ("--cgroup-parent", null, true), ("--cidfile", null, true),
-        ("--stop-signal", null, true), ("--stop-timeout", null, true), ("--group-add", null, true), ("--oom-kill-disable", null, false),
+        ("--stop-signal", null, true), ("--stop-timeout", null, true),
         ("--isolation", null, true), ("--annotation", null, true), ("--ip", null, true), ("--ip6", null, true),
         ("--mac-address", null, true), ("--label-file", null, true), ("--domainname", null, true),
         ("--storage-opt", null, true), ("--network-alias", null, true), ("--quiet", "-q", false),
@@ -101,6 +100,7 @@ internal sealed class RunFlags
     {
         foreach (var option in new Option[] { Attach, Detach, DetachKeys, Entrypoint, Env, EnvFile, Hostname, Interactive, Label, LogDriver, LogOpt, Name, Network, Remove, Runtime, SigProxy, Tty, User, WorkingDir, Volume, Mount, Tmpfs, VolumesFrom, ReadOnly, ShmSize })
             command.Options.Add(option);
+        _securityHealth.AddTo(command);
 
         foreach (var (name, alias, takesValue) in NotImplemented)
         {
@@ -146,5 +146,6 @@ internal sealed class RunFlags
         VolumesFrom = result.GetValue(VolumesFrom) ?? [],
         ReadOnly = result.GetValue(ReadOnly),
         ShmSize = result.GetValue(ShmSize),
+        SecurityHealth = _securityHealth.Read(result),
     };
 }
