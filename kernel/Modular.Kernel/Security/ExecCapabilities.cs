@@ -1,0 +1,23 @@
+using System.Text.Json.Nodes;
+using Modular.Api.Models;
+
+namespace Modular.Kernel.Security;
+
+/// <summary>
+/// An exec process runs with the container's own capability set (its --cap-add/--cap-drop, or everything when the
+/// container is privileged), as dockerd does; `exec --privileged` widens it to every capability.
+/// </summary>
+public static class ExecCapabilities
+{
+    public static void Apply(JsonObject process, HostConfig host, bool execPrivileged)
+    {
+        var capabilities = Capabilities.Resolve(host.Privileged || execPrivileged, host.CapAdd, host.CapDrop);
+        var list = new JsonArray(capabilities.Select(c => (JsonNode)JsonValue.Create(c)!).ToArray());
+        process["capabilities"] = new JsonObject
+        {
+            ["bounding"] = list.DeepClone(),
+            ["effective"] = list.DeepClone(),
+            ["permitted"] = list.DeepClone(),
+        };
+    }
+}
