@@ -18,8 +18,7 @@ internal static class SecurityHealthRequest
         var host = request.HostConfig!;
         request.Healthcheck = BuildHealthcheck(settings);
         host.Privileged = settings.Privileged;
-        host.CapAdd = settings.CapAdd.Count > 0 ? [.. settings.CapAdd] : null;
-        host.CapDrop = settings.CapDrop.Count > 0 ? [.. settings.CapDrop] : null;
+        (host.CapAdd, host.CapDrop) = EffectiveCapabilities(settings.CapAdd, settings.CapDrop);
         host.Init = settings.Init;
         host.Devices = settings.Devices.Count > 0 ? [.. settings.Devices.Select(ParseDevice)] : null;
         host.Ulimits = ParseUlimits(settings.Ulimits);
@@ -36,6 +35,24 @@ internal static class SecurityHealthRequest
             host.ReadonlyPaths = [];
         }
         host.SecurityOpt = securityOpt.Count > 0 ? securityOpt : null;
+    }
+
+    /// <summary>docker's EffectiveCapAddCapDrop: names upper-cased with CAP_, "ALL" trumps the rest of its list, an added
+    /// capability is not also dropped, "RESET" ignored, both lists deduplicated and sorted.</summary>
+    internal static (List<string>? Add, List<string>? Drop) EffectiveCapabilities(IReadOnlyList<string> add, IReadOnlyList<string> drop)
+    {
+        static HashSet<string> Normalize(IReadOnlyList<string> names)
+        {
+            var result = names.Select(name => name.Trim().ToUpperInvariant())
+                .Select(name => name is "ALL" or "RESET" || name.StartsWith("CAP_", StringComparison.Ordinal) ? name : "CAP_" + name)
+                .ToHashSet(StringComparer.Ordinal);
+            return result.Contains("ALL") ? ["ALL"] : result;
+        }
+        var adds = Normalize(add);
+        var drops = Normalize(drop);
+        var capAdd = adds.Where(c => c != "RESET").Order(StringComparer.Ordinal).ToList();
+        var capDrop = drops.Where(c => c != "RESET" && !adds.Contains(c)).Order(StringComparer.Ordinal).ToList();
+        return (capAdd.Count > 0 ? capAdd : null, capDrop.Count > 0 ? capDrop : null);
     }
 
     private static HealthConfig? BuildHealthcheck(SecurityHealthSettings settings)
@@ -150,10 +167,11 @@ internal static class SecurityHealthRequest
         }
     }
 
-    /// <summary>docker's validateDevice (at flag time) and parseLinuxDevice: SRC[:DST][:PERMISSIONS], DST absolute, permissions from rwm.</summary>
+    /// <summary>docker's validateDevice and parseLinuxDevice: SRC[:DST][:PERMISSIONS], DST absolute, permissions from rwm.</summary>
     internal static DeviceMapping ParseDevice(string device)
     {
-        Exception Invalid(string reason) => Fail($"invalid argument \"{device}\" for \"--device\" flag: {reason}");
+        // docker 28 validates devices while building the request, not as flag values: the bare reason is the message.
+        Exception Invalid(string reason) => Fail(reason);
 
         if (device.Count(c => c == ':') > 2)
             throw Invalid($"bad format for path: {device}");
