@@ -34,7 +34,8 @@ internal static class SecurityHealthRequest
             host.MaskedPaths = [];
             host.ReadonlyPaths = [];
         }
-        host.SecurityOpt = securityOpt.Count > 0 ? securityOpt : null;
+        // docker filters in place: any --security-opt given means a list is sent, even one left empty.
+        host.SecurityOpt = settings.SecurityOpt.Count > 0 ? securityOpt : null;
     }
 
     /// <summary>docker's EffectiveCapAddCapDrop: names upper-cased with CAP_, "ALL" trumps the rest of its list, an added

@@ -134,7 +134,7 @@ public sealed class SecurityHealthFlagsTests
     {
         var host = Build("--security-opt", "systempaths=unconfined").HostConfig!;
 
-        Assert.Null(host.SecurityOpt);
+        Assert.Equal([], host.SecurityOpt);
         Assert.Equal([], host.MaskedPaths);
         Assert.Equal([], host.ReadonlyPaths);
     }
