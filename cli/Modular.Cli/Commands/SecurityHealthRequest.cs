@@ -20,7 +20,8 @@ internal static class SecurityHealthRequest
         host.Privileged = settings.Privileged;
         (host.CapAdd, host.CapDrop) = EffectiveCapabilities(settings.CapAdd, settings.CapDrop);
         host.Init = settings.Init;
-        host.Devices = settings.Devices.Count > 0 ? [.. settings.Devices.Select(ParseDevice)] : null;
+        // docker always sends a device list, empty without --device.
+        host.Devices = [.. settings.Devices.Select(ParseDevice)];
         host.Ulimits = ParseUlimits(settings.Ulimits);
         host.Sysctls = ParseSysctls(settings.Sysctls);
         host.GroupAdd = settings.GroupAdd.Count > 0 ? [.. settings.GroupAdd] : null;

@@ -43,7 +43,7 @@ public sealed class SecurityHealthFlagsTests
         Assert.Null(host.CapDrop);
         Assert.Null(host.SecurityOpt);
         Assert.Null(host.Init);
-        Assert.Null(host.Devices);
+        Assert.Equal([], host.Devices);
         Assert.Null(host.Ulimits);
         Assert.Null(host.Sysctls);
         Assert.Null(host.GroupAdd);
