@@ -235,11 +235,10 @@ internal static class SecurityHealthRequest
         return rooted ? "/" + joined : joined.Length == 0 ? "." : joined;
     }
 
-    /// <summary>go-units ParseUlimit: name=soft[:hard]; a later flag for the same name replaces the earlier one.</summary>
-    private static List<Ulimit>? ParseUlimits(IReadOnlyList<string> values)
+    /// <summary>go-units ParseUlimit: name=soft[:hard]; a later flag for the same name replaces the earlier one. Like docker,
+    /// the list is always sent, empty without --ulimit.</summary>
+    private static List<Ulimit> ParseUlimits(IReadOnlyList<string> values)
     {
-        if (values.Count == 0)
-            return null;
         var byName = new Dictionary<string, Ulimit>(StringComparer.Ordinal);
         foreach (var value in values)
         {

@@ -44,7 +44,7 @@ public sealed class SecurityHealthFlagsTests
         Assert.Null(host.SecurityOpt);
         Assert.Null(host.Init);
         Assert.Equal([], host.Devices);
-        Assert.Null(host.Ulimits);
+        Assert.Equal([], host.Ulimits);
         Assert.Null(host.Sysctls);
         Assert.Null(host.GroupAdd);
         Assert.False(host.OomKillDisable);
