@@ -10,6 +10,7 @@ namespace Modular.Conformance.Tests.Network;
 /// parents, 802.1q sub-interfaces created and removed, endpoints joined with address, MAC and route, connectivity
 /// between two endpoints, isolation between networks, and nothing left on the host.
 /// </summary>
+[Collection(HostNetworkCollection.Name)]
 public sealed class MacvlanConformanceTests : IDisposable
 {
     private readonly MacvlanTestHost _host = new();

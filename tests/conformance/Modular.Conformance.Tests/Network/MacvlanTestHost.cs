@@ -54,8 +54,13 @@ internal sealed class MacvlanTestHost : IDisposable
 
     public static bool LinkExists(string name) => Directory.Exists($"/sys/class/net/{name}");
 
+    // Only links this suite or the macvlan driver can make (test parents, the driver's own parents, vlan
+    // sub-interfaces): other suites run at the same time and add or remove bridges and veths of their own.
     public static string[] HostLinks() =>
-        Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
+        Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).OfType<string>()
+            .Where(name => name.StartsWith("mvc", StringComparison.Ordinal) || name.StartsWith("mvp", StringComparison.Ordinal)
+                || name.StartsWith("dm-", StringComparison.Ordinal) || name.StartsWith("dp-", StringComparison.Ordinal) || name.Contains('.'))
+            .Order(StringComparer.Ordinal).ToArray();
 
     public static string Inside(string sandboxKey, params string[] command) => Run("ip", ["netns", "exec", NameOf(sandboxKey), .. command]);
 

@@ -1,9 +1,11 @@
 using Modular.Conformance.Tests.Logging;
 using Modular.Sdk.Conformance.Network;
 using Modular.Sdk.Network;
+using Xunit;
 
 namespace Modular.Conformance.Tests.Network;
 
+[Collection(HostNetworkCollection.Name)]
 public sealed class NoneNetworkConformanceTests : SandboxlessNetworkDriverConformance
 {
     protected override string ExpectedName => "none";
@@ -13,6 +15,7 @@ public sealed class NoneNetworkConformanceTests : SandboxlessNetworkDriverConfor
     protected override INetworkDriver CreateDriver() => LoggingPluginHarness.Network("Modular.Network.None", "none");
 }
 
+[Collection(HostNetworkCollection.Name)]
 public sealed class HostNetworkConformanceTests : SandboxlessNetworkDriverConformance
 {
     protected override string ExpectedName => "host";
