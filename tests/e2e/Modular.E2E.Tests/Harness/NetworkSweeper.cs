@@ -11,7 +11,11 @@ public static class NetworkSweeper
 {
     public static async Task SweepAsync(string dataRoot, List<string> problems)
     {
-        foreach (var bridge in BridgeNames(dataRoot))
+        // The default bridge is named after the daemon's root (PrivateDaemon.BridgeName), so it is swept even when
+        // networks.json is gone, e.g. with a data-root on a filesystem the test has already unmounted.
+        var root = Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(dataRoot))) ?? "";
+        var defaultBridge = root.StartsWith("modular-e2e-", StringComparison.Ordinal) ? ["me" + root["modular-e2e-".Length..]] : Array.Empty<string>();
+        foreach (var bridge in BridgeNames(dataRoot).Union(defaultBridge))
         {
             if (Directory.Exists($"/sys/class/net/{bridge}"))
             {
