@@ -131,7 +131,7 @@ public sealed class VfsStorageDriver : NaiveDiffStorageDriver
                 }
                 else
                 {
-                    TreeCopy.Copy(LayerPath(parent), staging);
+                    TreeCopy.Copy(LayerPath(parent), staging, TreeCopyOptions.None);
                 }
                 if (parent is null)
                 {
