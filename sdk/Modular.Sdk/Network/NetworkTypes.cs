@@ -66,6 +66,16 @@ public sealed record EndpointSpec(string ContainerId, IReadOnlyDictionary<string
 
     /// <summary>Host ports to forward to the container, already reserved by the kernel; only for drivers whose capabilities publish ports.</summary>
     public IReadOnlyList<PortMapping> PortBindings { get; init; } = [];
+
+    /// <summary>
+    /// The sockets by which the kernel reserves <see cref="PortBindings"/>: bound to HostIp:HostPort (and listening, for
+    /// tcp). A driver that serves published ports in user space (a userland proxy) accepts and receives on these
+    /// instead of binding the ports again, as dockerd hands its bound sockets to docker-proxy; it stops using them in
+    /// <see cref="INetworkDriver.Leave"/>, and the kernel closes them when it releases the ports. Empty when the kernel
+    /// reserved nothing, e.g. in a driver's conformance run.
+    /// </summary>
+    public IReadOnlyDictionary<PortMapping, System.Net.Sockets.Socket> ReservedPortSockets { get; init; } =
+        new Dictionary<PortMapping, System.Net.Sockets.Socket>();
 }
 
 /// <summary>What the driver allocated for an endpoint; empty for drivers that configure nothing.</summary>
