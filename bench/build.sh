@@ -14,50 +14,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo="$(pwd)"
 source "$repo/bench/lib.sh"
 
-keep_logs=0
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --keep-logs) keep_logs=1 ;;
-    -h | --help) sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument $1" ;;
-  esac
-  shift
-done
+readonly bench_root=/tmp/modular-bench-build
+bench_parse_args "$@"
 bench_require_tools
 
-readonly bench_root=/tmp/modular-bench-build
-readonly sweep="$repo/tests/e2e/sweep-root.sh"
 readonly errors_log="$bench_root/errors.log"
 readonly context="$bench_root/context"
 readonly daemons=(modulard dockerd)
 readonly cold_warmups=1 cold_runs=3 cached_warmups=1 cached_runs=5 files=200
 
-teardown() {
-  local status=$? name
-  trap '' INT TERM
-  trap - EXIT
-  for name in "${!daemon_pid[@]}"; do
-    ids="$(DOCKER_HOST="${daemon_host[$name]}" timeout 30 "$docker_cli" ps -aq 2>/dev/null)" || true
-    # shellcheck disable=SC2086 # one id per word
-    [[ -n "${ids:-}" ]] && DOCKER_HOST="${daemon_host[$name]}" timeout 120 "$docker_cli" rm -f $ids >/dev/null 2>&1 || true
-  done
-  stop_all_daemons
-  if [[ $keep_logs -eq 1 ]]; then
-    mkdir -p "$repo/artifacts/bench"
-    for name in "${daemons[@]}"; do
-      cp "$bench_root/$name/$name.log" "$repo/artifacts/bench/build-$name.log" 2>/dev/null || true
-    done
-  fi
-  "$sweep" "$bench_root" || log "teardown left something under $bench_root"
-  exit "$status"
-}
-trap teardown EXIT
-trap 'exit 130' INT TERM
-
-"$sweep" "$bench_root"
-mkdir -p "$bench_root" "$context/files"
-export DOCKER_CONFIG="$bench_root/docker-config" DOCKER_BUILDKIT=0
-mkdir -p "$DOCKER_CONFIG"
+bench_begin build
+mkdir -p "$context/files"
+export DOCKER_BUILDKIT=0
 
 for i in $(seq 1 "$files"); do
   printf 'file %s\n' "$i" >"$context/files/file-$i.txt"

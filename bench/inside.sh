@@ -15,66 +15,23 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo="$(pwd)"
 source "$repo/bench/lib.sh"
 
-keep_logs=0
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --keep-logs) keep_logs=1 ;;
-    -h | --help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument $1" ;;
-  esac
-  shift
-done
+readonly bench_root=/tmp/modular-bench-inside
+bench_parse_args "$@"
 bench_require_tools
 
-readonly bench_root=/tmp/modular-bench-inside
-readonly sweep="$repo/tests/e2e/sweep-root.sh"
 readonly errors_log="$bench_root/errors.log"
 readonly daemons=(modulard dockerd)
 readonly exec_warmups=2 exec_runs=20
 readonly stats_warmups=1 stats_runs=3 stats_containers=50
 readonly logs_warmups=1 logs_runs=5 logs_lines=200000
 
-# Every container goes before its daemon does: a running `sleep` ignores SIGTERM, so a daemon stopping it on its own
-# waits out the stop timeout, and `docker rm -f` is quicker. Runs with INT/TERM ignored so that a second Ctrl-C
-# cannot cut the cleanup short; every step has a timeout.
-teardown() {
-  local status=$? name
-  trap '' INT TERM
-  trap - EXIT
-  for name in "${!daemon_pid[@]}"; do
-    remove_all_containers "$name" || log "$name: could not remove every container; the sweep will"
-  done
-  stop_all_daemons
-  if [[ $keep_logs -eq 1 ]]; then
-    mkdir -p "$repo/artifacts/bench"
-    for name in "${daemons[@]}"; do
-      cp "$bench_root/$name/$name.log" "$repo/artifacts/bench/inside-$name.log" 2>/dev/null || true
-    done
-  fi
-  "$sweep" "$bench_root" || log "teardown left something under $bench_root"
-  exit "$status"
-}
-trap teardown EXIT
-trap 'exit 130' INT TERM
-
-"$sweep" "$bench_root" # what a hard-killed earlier run left
-mkdir -p "$bench_root"
-export DOCKER_CONFIG="$bench_root/docker-config" # no host contexts or plugins influence the CLI
-mkdir -p "$DOCKER_CONFIG"
+bench_begin inside
 
 # on DAEMON ARGS...: the docker CLI against that daemon.
 on() {
   local name="$1"
   shift
   DOCKER_HOST="${daemon_host[$name]}" "$docker_cli" "$@"
-}
-
-remove_all_containers() {
-  local name="$1" ids
-  ids="$(DOCKER_HOST="${daemon_host[$name]}" timeout 30 "$docker_cli" ps -aq)" || return 1
-  [[ -z "$ids" ]] && return 0
-  # shellcheck disable=SC2086 # one id per word
-  DOCKER_HOST="${daemon_host[$name]}" timeout 180 "$docker_cli" rm -f $ids >/dev/null
 }
 
 # time_on DAEMON OUT ARGS...: milliseconds of one `docker ARGS` against DAEMON, its stdout into OUT; status 1 and

@@ -4,8 +4,12 @@
 # After bench_require_tools, these globals are set: repo (the repository root, set by the caller before sourcing),
 # modulard (MODULARD overrides artifacts/bin/modulard) and docker_cli (the first `docker` on PATH).
 # Each started daemon is recorded by name in daemon_pid and daemon_host.
+#
+# A script's usual shape: set bench_root, `bench_parse_args "$@"`, bench_require_tools, `bench_begin NAME`, then its
+# work; bench_begin's EXIT trap tears everything down.
 
 bench_script="bench/${0##*/}"
+sweep="$repo/tests/e2e/sweep-root.sh"
 declare -A daemon_pid=() daemon_host=()
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -21,6 +25,68 @@ bench_require_tools() {
   [[ -x "$modulard" ]] || die "$modulard missing; run ./setup.sh --build-only"
   command -v dockerd >/dev/null || die "dockerd missing; apt-get install docker.io"
   docker_cli="$(command -v docker)" || die "no docker CLI on PATH"
+}
+
+# The script's header comment (from line 2 to the first line that is not a comment) is its usage.
+bench_usage() { awk 'NR > 1 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "$repo/$bench_script"; }
+
+# The arguments of a bench that takes only --keep-logs (sets keep_logs=1) and -h/--help.
+bench_parse_args() {
+  keep_logs=0
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --keep-logs) keep_logs=1 ;;
+      -h | --help) bench_usage; exit 0 ;;
+      *) die "unknown argument $1" ;;
+    esac
+    shift
+  done
+}
+
+# bench_begin NAME [CLEANUP]: bench_root becomes the run's own folder, swept first (what a hard-killed earlier run
+# left) and on exit by bench_teardown, also after a failure or Ctrl-C. NAME prefixes the logs --keep-logs saves;
+# CLEANUP is a function of the script's that releases what it holds besides daemons (run before the first sweep too).
+# The docker CLI gets a config folder of its own there, so no host contexts or plugins influence it.
+bench_begin() {
+  bench_name="$1" bench_cleanup="${2:-}"
+  trap bench_teardown EXIT
+  trap 'exit 130' INT TERM
+  [[ -z "$bench_cleanup" ]] || "$bench_cleanup"
+  "$sweep" "$bench_root"
+  export DOCKER_CONFIG="$bench_root/docker-config"
+  mkdir -p "$bench_root" "$DOCKER_CONFIG"
+}
+
+# remove_all_containers NAME [TIMEOUT]: `docker rm -f` of every container the daemon has.
+remove_all_containers() {
+  local name="$1" timeout="${2:-180}" ids
+  ids="$(DOCKER_HOST="${daemon_host[$name]}" timeout 30 "$docker_cli" ps -aq)" || return 1
+  [[ -z "$ids" ]] && return 0
+  # shellcheck disable=SC2086 # one id per word
+  DOCKER_HOST="${daemon_host[$name]}" timeout "$timeout" "$docker_cli" rm -f $ids >/dev/null
+}
+
+# The EXIT trap of bench_begin. Every container goes before its daemon does: a running `sleep` ignores SIGTERM, so a
+# daemon stopping it on its own waits out the stop timeout, and `docker rm -f` is quicker. Then the daemons, the
+# script's CLEANUP, the daemons' logs (with --keep-logs, as artifacts/bench/NAME-<folder>.log) and the sweep. Runs
+# with INT/TERM ignored so that a second Ctrl-C cannot cut the cleanup short; every step has a timeout.
+bench_teardown() {
+  local status=$? name log_file
+  trap '' INT TERM
+  trap - EXIT
+  for name in "${!daemon_pid[@]}"; do
+    remove_all_containers "$name" || log "$name: could not remove every container; the sweep will"
+  done
+  stop_all_daemons
+  [[ -z "$bench_cleanup" ]] || "$bench_cleanup"
+  if [[ ${keep_logs:-0} -eq 1 ]]; then
+    mkdir -p "$repo/artifacts/bench"
+    for log_file in "$bench_root"/*/*.log; do
+      [[ -e "$log_file" ]] && cp "$log_file" "$repo/artifacts/bench/$bench_name-$(basename "$(dirname "$log_file")").log"
+    done
+  fi
+  "$sweep" "$bench_root" || log "teardown left something under $bench_root"
+  exit "$status"
 }
 
 # The driver plugins modulard will find: the folders next to it (what setup.sh --build-only publishes).
@@ -97,6 +163,45 @@ start_dockerd() {
 # The same reproducible busybox:latest layer for every daemon.
 import_busybox() {
   DOCKER_HOST="$1" "$repo/contrib/mkimage/busybox.sh" --docker >/dev/null
+}
+
+# build_layered_archive ARCHIVE IMAGE LAYERS MIB: unless ARCHIVE exists, writes a `docker save` archive in the
+# legacy layout (manifest.json, repositories, <v1 id>/{VERSION,json,layer.tar}) of IMAGE, whose LAYERS layers each add
+# one MIB MiB file of random bytes: incompressible, so no daemon gains by chance. Built next to ARCHIVE.
+build_layered_archive() {
+  local archive="$1" image="$2" layers="$3" mib="$4" work i
+  [[ -s "$archive" ]] && return
+  log "building the $((layers * mib)) MiB test image archive $archive"
+  work="$(mktemp -d "$(dirname "$archive")/build.XXXXXX")"
+  local diff_ids=() layer_paths=() history=() parent="" v1_id diff_id
+  for ((i = 0; i < layers; i++)); do
+    mkdir -p "$work/rootfs$i/data"
+    head -c $((mib * 1024 * 1024)) /dev/urandom >"$work/rootfs$i/data/layer$i.bin"
+    tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/rootfs$i" -cf "$work/layer.tar" data
+    rm -rf "$work/rootfs$i"
+    diff_id="sha256:$(sha256sum "$work/layer.tar" | cut -d' ' -f1)"
+    v1_id="$(printf '%s %s' "$parent" "$diff_id" | sha256sum | cut -d' ' -f1)"
+    mkdir -p "$work/archive/$v1_id"
+    mv "$work/layer.tar" "$work/archive/$v1_id/layer.tar"
+    echo 1.0 >"$work/archive/$v1_id/VERSION"
+    printf '{"id":"%s"%s}' "$v1_id" "${parent:+,\"parent\":\"$parent\"}" >"$work/archive/$v1_id/json"
+    diff_ids+=("\"$diff_id\"")
+    layer_paths+=("\"$v1_id/layer.tar\"")
+    history+=("{\"created\":\"2026-01-01T00:00:00Z\",\"created_by\":\"storage bench layer $i\"}")
+    parent="$v1_id"
+  done
+  local IFS=,
+  printf '{"architecture":"amd64","os":"linux","created":"2026-01-01T00:00:00Z","config":{"Cmd":["/bin/true"]},"rootfs":{"type":"layers","diff_ids":[%s]},"history":[%s]}' \
+    "${diff_ids[*]}" "${history[*]}" >"$work/config.json"
+  local config_hex
+  config_hex="$(sha256sum "$work/config.json" | cut -d' ' -f1)"
+  mv "$work/config.json" "$work/archive/$config_hex.json"
+  printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":[%s]}]' "$config_hex" "$image" "${layer_paths[*]}" \
+    >"$work/archive/manifest.json"
+  printf '{"%s":{"%s":"%s"}}' "${image%%:*}" "${image#*:}" "$parent" >"$work/archive/repositories"
+  tar -C "$work/archive" -cf "$work/archive.tar" .
+  mv "$work/archive.tar" "$archive"
+  rm -rf "$work"
 }
 
 # Milliseconds between two EPOCHREALTIME readings (taken by the caller: no fork around the measurement).

@@ -16,21 +16,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo="$(pwd)"
 source "$repo/bench/lib.sh"
 
-keep_logs=0
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --keep-logs) keep_logs=1 ;;
-    -h | --help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument $1" ;;
-  esac
-  shift
-done
+readonly bench_root=/tmp/modular-bench-registry
+bench_parse_args "$@"
 bench_require_tools
 command -v docker-registry >/dev/null || die "docker-registry missing; apt-get install docker-registry"
 
-readonly bench_root=/tmp/modular-bench-registry
 readonly cache_dir=/tmp/modular-bench-storage-cache
-readonly sweep="$repo/tests/e2e/sweep-root.sh"
 readonly bench_image=modular-storage-bench:latest
 readonly layer_count=8
 readonly layer_mib=32
@@ -45,27 +36,8 @@ stop_registry() {
   registry_pid=""
 }
 
-teardown() {
-  local status=$?
-  trap - EXIT INT TERM
-  stop_all_daemons
-  stop_registry
-  if [[ $keep_logs -eq 1 ]]; then
-    mkdir -p "$repo/artifacts/bench"
-    for log_file in "$bench_root"/*/*.log; do
-      [[ -e "$log_file" ]] && cp "$log_file" "$repo/artifacts/bench/registry-$(basename "$(dirname "$log_file")").log"
-    done
-  fi
-  "$sweep" "$bench_root" || log "teardown left something under $bench_root"
-  exit $status
-}
-trap teardown EXIT
-trap 'exit 130' INT TERM
-
-"$sweep" "$bench_root"
-mkdir -p "$bench_root" "$cache_dir"
-export DOCKER_CONFIG="$bench_root/docker-config"
-mkdir -p "$DOCKER_CONFIG"
+bench_begin registry stop_registry
+mkdir -p "$cache_dir"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -97,42 +69,6 @@ YAML
   done
 }
 
-# The hand-built legacy archive storage.sh uses (same cache), so both benches measure the same bytes.
-build_archive() {
-  local archive="$1"
-  [[ -s "$archive" ]] && return
-  log "building the test image archive with bench/storage.sh's recipe"
-  local work i diff_ids=() layer_paths=() history=() parent="" v1_id diff_id
-  work="$(mktemp -d "$cache_dir/build.XXXXXX")"
-  for ((i = 0; i < layer_count; i++)); do
-    mkdir -p "$work/rootfs$i/data"
-    head -c $((layer_mib * 1024 * 1024)) /dev/urandom >"$work/rootfs$i/data/layer$i.bin"
-    tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/rootfs$i" -cf "$work/layer.tar" data
-    rm -rf "$work/rootfs$i"
-    diff_id="sha256:$(sha256sum "$work/layer.tar" | cut -d' ' -f1)"
-    v1_id="$(printf '%s %s' "$parent" "$diff_id" | sha256sum | cut -d' ' -f1)"
-    mkdir -p "$work/archive/$v1_id"
-    mv "$work/layer.tar" "$work/archive/$v1_id/layer.tar"
-    echo 1.0 >"$work/archive/$v1_id/VERSION"
-    printf '{"id":"%s"%s}' "$v1_id" "${parent:+,\"parent\":\"$parent\"}" >"$work/archive/$v1_id/json"
-    diff_ids+=("\"$diff_id\"")
-    layer_paths+=("\"$v1_id/layer.tar\"")
-    history+=("{\"created\":\"2026-01-01T00:00:00Z\",\"created_by\":\"storage bench layer $i\"}")
-    parent="$v1_id"
-  done
-  local IFS=,
-  printf '{"architecture":"amd64","os":"linux","created":"2026-01-01T00:00:00Z","config":{"Cmd":["/bin/true"]},"rootfs":{"type":"layers","diff_ids":[%s]},"history":[%s]}' \
-    "${diff_ids[*]}" "${history[*]}" >"$work/config.json"
-  local config_hex
-  config_hex="$(sha256sum "$work/config.json" | cut -d' ' -f1)"
-  mv "$work/config.json" "$work/archive/$config_hex.json"
-  printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":[%s]}]' "$config_hex" "$bench_image" "${layer_paths[*]}" \
-    >"$work/archive/manifest.json"
-  printf '{"%s":{"%s":"%s"}}' "${bench_image%%:*}" "${bench_image#*:}" "$parent" >"$work/archive/repositories"
-  tar -C "$work/archive" -cf "$work/archive.tar" .
-  mv "$work/archive.tar" "$archive"
-  rm -rf "$work"
-}
 
 mbps() { awk -v bytes="$image_bytes" -v ms="$1" 'BEGIN { printf "%.0f\n", bytes / 1e6 / (ms / 1000) }'; }
 
@@ -165,7 +101,8 @@ measure() {
 
 declare -A load_mbps=() push_mbps=() pull_mbps=() pushed=()
 archive="$cache_dir/storage-bench-${layer_count}x${layer_mib}MiB.tar"
-build_archive "$archive"
+# The archive bench/storage.sh uses (same cache), so both benches measure the same bytes.
+build_layered_archive "$archive" "$bench_image" "$layer_count" "$layer_mib"
 
 start_dockerd dockerd "$bench_root/dockerd"
 start_modulard modulard "$bench_root/modulard" overlay2

@@ -15,20 +15,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo="$(pwd)"
 source "$repo/bench/lib.sh"
 
-keep_logs=0
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --keep-logs) keep_logs=1 ;;
-    -h | --help) sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument $1" ;;
-  esac
-  shift
-done
+readonly bench_root=/tmp/modular-bench-storage
+bench_parse_args "$@"
 bench_require_tools
 
-readonly bench_root=/tmp/modular-bench-storage
 readonly cache_dir=/tmp/modular-bench-storage-cache
-readonly sweep="$repo/tests/e2e/sweep-root.sh"
 readonly btrfs_image="$bench_root/btrfs.img"
 readonly btrfs_mount="$bench_root/btrfs-fs"
 readonly bench_image=modular-storage-bench:latest
@@ -55,68 +46,8 @@ release_btrfs() {
   fi
 }
 
-teardown() {
-  local status=$?
-  trap - EXIT INT TERM
-  stop_all_daemons
-  if [[ $keep_logs -eq 1 ]]; then
-    mkdir -p "$repo/artifacts/bench"
-    for log_file in "$bench_root"/*/*.log; do
-      [[ -e "$log_file" ]] && cp "$log_file" "$repo/artifacts/bench/storage-$(basename "$(dirname "$log_file")").log"
-    done
-  fi
-  release_btrfs
-  "$sweep" "$bench_root" || log "teardown left something under $bench_root"
-  exit $status
-}
-trap teardown EXIT
-trap 'exit 130' INT TERM
-
-release_btrfs # a previous run that was killed hard
-"$sweep" "$bench_root"
-mkdir -p "$bench_root" "$cache_dir"
-export DOCKER_CONFIG="$bench_root/docker-config" # no host contexts or plugins influence the CLI
-mkdir -p "$DOCKER_CONFIG"
-
-# --- the image archive ------------------------------------------------------------------------------------------
-
-# A `docker save` archive in the legacy layout (manifest.json, repositories, <v1 id>/{VERSION,json,layer.tar}) of
-# an image whose 8 layers each add one 32 MiB file of random bytes: incompressible, so no daemon gains by chance.
-build_archive() {
-  local archive="$1" work i
-  [[ -s "$archive" ]] && return
-  log "building the $((layer_count * layer_mib)) MiB test image archive (cached in $cache_dir)"
-  work="$(mktemp -d "$cache_dir/build.XXXXXX")"
-  local diff_ids=() layer_paths=() history=() parent="" v1_id diff_id
-  for ((i = 0; i < layer_count; i++)); do
-    mkdir -p "$work/rootfs$i/data"
-    head -c $((layer_mib * 1024 * 1024)) /dev/urandom >"$work/rootfs$i/data/layer$i.bin"
-    tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/rootfs$i" -cf "$work/layer.tar" data
-    rm -rf "$work/rootfs$i"
-    diff_id="sha256:$(sha256sum "$work/layer.tar" | cut -d' ' -f1)"
-    v1_id="$(printf '%s %s' "$parent" "$diff_id" | sha256sum | cut -d' ' -f1)"
-    mkdir -p "$work/archive/$v1_id"
-    mv "$work/layer.tar" "$work/archive/$v1_id/layer.tar"
-    echo 1.0 >"$work/archive/$v1_id/VERSION"
-    printf '{"id":"%s"%s}' "$v1_id" "${parent:+,\"parent\":\"$parent\"}" >"$work/archive/$v1_id/json"
-    diff_ids+=("\"$diff_id\"")
-    layer_paths+=("\"$v1_id/layer.tar\"")
-    history+=("{\"created\":\"2026-01-01T00:00:00Z\",\"created_by\":\"storage bench layer $i\"}")
-    parent="$v1_id"
-  done
-  local IFS=,
-  printf '{"architecture":"amd64","os":"linux","created":"2026-01-01T00:00:00Z","config":{"Cmd":["/bin/true"]},"rootfs":{"type":"layers","diff_ids":[%s]},"history":[%s]}' \
-    "${diff_ids[*]}" "${history[*]}" >"$work/config.json"
-  local config_hex
-  config_hex="$(sha256sum "$work/config.json" | cut -d' ' -f1)"
-  mv "$work/config.json" "$work/archive/$config_hex.json"
-  printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":[%s]}]' "$config_hex" "$bench_image" "${layer_paths[*]}" \
-    >"$work/archive/manifest.json"
-  printf '{"%s":{"%s":"%s"}}' "${bench_image%%:*}" "${bench_image#*:}" "$parent" >"$work/archive/repositories"
-  tar -C "$work/archive" -cf "$work/archive.tar" .
-  mv "$work/archive.tar" "$archive"
-  rm -rf "$work"
-}
+bench_begin storage release_btrfs
+mkdir -p "$cache_dir"
 
 # --- measurements (each prints one number, or fails) ------------------------------------------------------------
 
@@ -281,7 +212,7 @@ bench_target() {
 # --- run ---------------------------------------------------------------------------------------------------------
 
 log "docker CLI: $("$docker_cli" --version)"
-build_archive "$cache_dir/storage-bench-${layer_count}x${layer_mib}MiB.tar"
+build_layered_archive "$cache_dir/storage-bench-${layer_count}x${layer_mib}MiB.tar" "$bench_image" "$layer_count" "$layer_mib"
 for target in "${targets[@]}"; do
   bench_target "$target"
 done
