@@ -99,6 +99,7 @@ remove_bridges() {
   while IFS= read -r bridge; do
     [[ -z "$bridge" ]] && continue
     [[ -d "/sys/class/net/$bridge" ]] && { ip link del "$bridge" 2>/dev/null || status=1; }
+    nft delete table inet "modular-$bridge" 2>/dev/null
     nft delete table ip "modular-$bridge" 2>/dev/null
   done < <(bridges_below "$1")
 }

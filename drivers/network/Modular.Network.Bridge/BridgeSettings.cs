@@ -26,7 +26,7 @@ internal sealed record BridgeSettings(
         "com.docker.network.bridge.default_bridge", "com.docker.network.bridge.host_binding_ipv4",
     };
 
-    /// <summary>The nftables table (in families <c>ip</c> and <c>bridge</c>) that holds this network's rules.</summary>
+    /// <summary>The nftables table (family <c>inet</c>: IPv4 and IPv6) that holds this network's rules.</summary>
     public string TableName => "modular-" + BridgeName;
 
     public static BridgeSettings From(NetworkSpec network)

@@ -4,8 +4,8 @@ using Modular.Sdk.Network;
 namespace Modular.Network.Bridge;
 
 /// <summary>
-/// A bridge network's nftables rules, in a table of its own (<c>ip modular-&lt;bridge&gt;</c>: NAT, published ports and
-/// isolation between bridges), so networks, and daemons, never touch
+/// A bridge network's nftables rules, in a table of its own (<c>inet modular-&lt;bridge&gt;</c>: NAT, published ports and
+/// isolation between bridges, IPv4 and IPv6 in one table), so networks, and daemons, never touch
 /// each other's rules and removing a network is one table deletion. Published ports are elements of two maps (any host
 /// address / one host address), added and removed without rewriting any rule.
 /// </summary>
@@ -20,14 +20,17 @@ internal static class NftRuleset
         var table = settings.TableName;
         var bridge = settings.BridgeName;
         var script = new StringBuilder();
+        // Daemons before the inet family kept the (IPv4-only) rules in an ip table of the same name: it goes too.
         script.AppendLine($"table ip {table}");
         script.AppendLine($"delete table ip {table}");
-        script.AppendLine($"table ip {table} {{");
+        script.AppendLine($"table inet {table}");
+        script.AppendLine($"delete table inet {table}");
+        script.AppendLine($"table inet {table} {{");
         script.AppendLine($"  map {AnyAddressMap} {{ type inet_proto . inet_service : ipv4_addr . inet_service; }}");
         script.AppendLine($"  map {OneAddressMap} {{ type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }}");
         script.AppendLine("  chain publish {");
         script.AppendLine($"    dnat ip to ip daddr . meta l4proto . th dport map @{OneAddressMap}");
-        script.AppendLine($"    dnat ip to meta l4proto . th dport map @{AnyAddressMap}");
+        script.AppendLine($"    meta nfproto ipv4 dnat ip to meta l4proto . th dport map @{AnyAddressMap}");
         script.AppendLine("  }");
         script.AppendLine("  chain prerouting { type nat hook prerouting priority dstnat; policy accept; fib daddr type local jump publish; }");
         script.AppendLine("  chain output { type nat hook output priority -100; policy accept; fib daddr type local jump publish; }");
@@ -67,7 +70,7 @@ internal static class NftRuleset
     }
 
     public static void Remove(BridgeSettings settings) =>
-        Run($"table ip {settings.TableName}\ndelete table ip {settings.TableName}\n");
+        Run($"table inet {settings.TableName}\ndelete table inet {settings.TableName}\ntable ip {settings.TableName}\ndelete table ip {settings.TableName}\n");
 
     public static void Publish(BridgeSettings settings, IReadOnlyList<PortMapping> ports, string containerAddress) =>
         ChangePorts("add", settings, ports, containerAddress);
@@ -87,11 +90,11 @@ internal static class NftRuleset
             var target = $"{containerAddress} . {port.ContainerPort}";
             if (port.HostIp is "" or "0.0.0.0")
             {
-                script.AppendLine($"{verb} element ip {settings.TableName} {AnyAddressMap} {{ {port.Protocol} . {port.HostPort} : {target} }}");
+                script.AppendLine($"{verb} element inet {settings.TableName} {AnyAddressMap} {{ {port.Protocol} . {port.HostPort} : {target} }}");
             }
             else
             {
-                script.AppendLine($"{verb} element ip {settings.TableName} {OneAddressMap} {{ {port.HostIp} . {port.Protocol} . {port.HostPort} : {target} }}");
+                script.AppendLine($"{verb} element inet {settings.TableName} {OneAddressMap} {{ {port.HostIp} . {port.Protocol} . {port.HostPort} : {target} }}");
             }
         }
         Run(script.ToString());

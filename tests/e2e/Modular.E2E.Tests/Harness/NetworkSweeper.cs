@@ -25,7 +25,7 @@ public static class NetworkSweeper
                     problems.Add($"ip link del {bridge} failed: {delete}");
                 }
             }
-            foreach (var family in new[] { "ip", "bridge" })
+            foreach (var family in new[] { "inet", "ip" })
             {
                 await CommandRunner.RunAsync("nft", ["delete", "table", family, "modular-" + bridge], timeout: TimeSpan.FromSeconds(20));
             }

@@ -26,7 +26,7 @@ public sealed class NetworkCrashTests
         await daemon.StartAsync();
 
         await NetworkTests.AssertBridgeHasNoPortsAsync(bridge);
-        var map = await CommandRunner.RunAsync("nft", ["list", "map", "ip", "modular-" + bridge, "published"]);
+        var map = await CommandRunner.RunAsync("nft", ["list", "map", "inet", "modular-" + bridge, "published"]);
         Assert.True(map.ExitCode == 0, map.ToString());
         Assert.DoesNotContain($". {hostPort} :", map.Stdout);
         // The /30 has a single address for containers: a new one gets it only if the dead container's was released,

@@ -154,7 +154,7 @@ public sealed class NetworkTests(PrivateDaemon daemon)
         Assert.True(create.ExitCode == 0, create.ToString());
         var bridgeName = "br-" + create.Stdout.Trim()[..12];
         Assert.True(Directory.Exists($"/sys/class/net/{bridgeName}"));
-        Assert.Equal(0, (await CommandRunner.RunAsync("nft", ["list", "table", "ip", "modular-" + bridgeName])).ExitCode);
+        Assert.Equal(0, (await CommandRunner.RunAsync("nft", ["list", "table", "inet", "modular-" + bridgeName])).ExitCode);
 
         // enable_icc=false: containers of the network cannot reach each other, but still reach their gateway.
         var server = Names.Unique("server");
@@ -175,7 +175,7 @@ public sealed class NetworkTests(PrivateDaemon daemon)
 
         Assert.Equal(0, (await daemon.Docker("network", "rm", network)).ExitCode);
         Assert.False(Directory.Exists($"/sys/class/net/{bridgeName}"));
-        Assert.NotEqual(0, (await CommandRunner.RunAsync("nft", ["list", "table", "ip", "modular-" + bridgeName])).ExitCode);
+        Assert.NotEqual(0, (await CommandRunner.RunAsync("nft", ["list", "table", "inet", "modular-" + bridgeName])).ExitCode);
     }
 
     /// <summary>The host end of a veth goes when its container exits; the exit monitor may lag the CLI by a moment.</summary>

@@ -110,7 +110,7 @@ public sealed class PortTests(PrivateDaemon daemon)
 
     private async Task AssertNotPublishedAsync(int hostPort)
     {
-        var map = await CommandRunner.RunAsync("nft", ["list", "map", "ip", "modular-" + daemon.BridgeName, "published"]);
+        var map = await CommandRunner.RunAsync("nft", ["list", "map", "inet", "modular-" + daemon.BridgeName, "published"]);
         Assert.True(map.ExitCode == 0, map.ToString());
         Assert.DoesNotContain($". {hostPort} :", map.Stdout);
         // The daemon let go of the port: a new listener can bind it.
