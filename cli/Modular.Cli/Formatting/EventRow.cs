@@ -71,6 +71,9 @@ internal sealed class EventRow(EventMessage message) : ITemplateObject
         [message.Status ?? "", message.Id ?? "", message.From ?? "", message.Type, message.Action, new ActorRow(message.Actor),
          message.Scope, message.Time, message.TimeNano];
 
+    /// <summary>events.Message is a plain struct, printed by the json function's encoder, which leaves &lt;, &gt; and &amp; alone.</summary>
+    public bool JsonEscapesHtml => false;
+
     /// <summary>Go's encoding of events.Message: the legacy status/id/from only when set, then the current fields.</summary>
     public JsonObject ToJson()
     {
@@ -114,4 +117,6 @@ internal sealed class ActorRow(EventActor actor) : ITemplateObject
     }
 
     public JsonObject ToJson() => new() { ["ID"] = actor.ID, ["Attributes"] = Attributes() };
+
+    public bool JsonEscapesHtml => false;
 }

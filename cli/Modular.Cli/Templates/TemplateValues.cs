@@ -18,6 +18,13 @@ internal interface ITemplateObject
     /// <summary>What <c>{{json .}}</c> prints for this object.</summary>
     JsonObject ToJson();
 
+    /// <summary>
+    /// True for docker's formatter contexts (ps, images, history, ... rows): their MarshalJSON goes through Go's
+    /// json.Marshal, which writes &lt;, &gt; and &amp; as \u003c, \u003e and \u0026 whatever the encoder around it says.
+    /// False for API structs docker prints as they are (events).
+    /// </summary>
+    bool JsonEscapesHtml => true;
+
     /// <summary>The values Go's %v prints between braces for this struct, in field order.</summary>
     IEnumerable<object?> StructValues() => ToJson().Select(p => TemplateValues.FromJson(p.Value));
 
@@ -163,7 +170,7 @@ internal static class TemplateValues
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>docker's <c>json</c> template function: a Go json.Encoder with SetEscapeHTML(false), so &lt;, &gt; and &amp;
-    /// stay as they are.</summary>
+    /// stay as they are, except inside a formatter context (<see cref="ITemplateObject.JsonEscapesHtml"/>).</summary>
     public static string ToJson(object? value)
     {
         using var buffer = new MemoryStream();
@@ -171,6 +178,11 @@ internal static class TemplateValues
             Write(writer, value);
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
+
+    // In JSON text these three can only stand inside strings, so replacing them everywhere is Go's HTML escaping.
+    private static string EscapeHtml(string json) =>
+        json.Replace("<", "\\u003c", StringComparison.Ordinal).Replace(">", "\\u003e", StringComparison.Ordinal)
+            .Replace("&", "\\u0026", StringComparison.Ordinal);
 
     private static void Write(Utf8JsonWriter writer, object? value)
     {
@@ -196,6 +208,9 @@ internal static class TemplateValues
                 break;
             case JsonNode node:
                 node.WriteTo(writer);
+                break;
+            case ITemplateObject { JsonEscapesHtml: true } row:
+                writer.WriteRawValue(EscapeHtml(ToJson(row.ToJson())), skipInputValidation: true);
                 break;
             case ITemplateObject row:
                 row.ToJson().WriteTo(writer);
