@@ -13,12 +13,11 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$repo_root/contrib/mkimage/lib.sh"
 client=modular
 output=""
 host=""
 tag="busybox:latest"
-
-usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -26,18 +25,14 @@ while [[ $# -gt 0 ]]; do
     --output) output="${2:?--output needs a file}"; shift ;;
     -H | --host) host="${2:?$1 needs a host}"; shift ;;
     --tag) tag="${2:?--tag needs NAME:TAG}"; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "busybox.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    -h | --help) mkimage_usage; exit 0 ;;
+    *) echo "busybox.sh: unknown argument $1" >&2; mkimage_usage >&2; exit 2 ;;
   esac
   shift
 done
 
 # The dynamic `busybox` package also ships /bin/busybox, but the image has no libc: it must be the static one.
-if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed'; then
-  echo "busybox.sh: installing busybox-static" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends busybox-static >&2 \
-    || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends busybox-static >&2; }
-fi
+mkimage_ensure_package busybox-static
 busybox=/bin/busybox
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/modular-busybox.XXXXXX")"
@@ -86,20 +81,8 @@ if [[ -n "$output" ]]; then
   exit 0
 fi
 
-host_args=()
-[[ -n "$host" ]] && host_args=(-H "$host")
-if [[ "$client" == docker ]]; then
-  client_cmd=(docker)
-elif [[ -n "${MODULAR_CLI:-}" ]]; then
-  client_cmd=("$MODULAR_CLI")
-elif [[ -x "$repo_root/artifacts/bin/modular" ]]; then
-  client_cmd=("$repo_root/artifacts/bin/modular")
-else
-  client_cmd=(modular)
-fi
-
-write_tar | "${client_cmd[@]}" "${host_args[@]}" import \
-  -c 'CMD ["sh"]' \
-  -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-  - "$tag"
+mkimage_choose_client
+tags=("$tag")
+import_options=(-c 'CMD ["sh"]' -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin')
+write_tar | mkimage_import -
 echo "busybox.sh: imported $tag with ${client_cmd[0]}" >&2

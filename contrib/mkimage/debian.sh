@@ -13,6 +13,7 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$repo_root/contrib/mkimage/lib.sh"
 client=modular
 output=""
 host=""
@@ -21,8 +22,6 @@ mirror=""
 suite=bookworm
 cache="${MODULAR_MKIMAGE_CACHE:-/var/cache/modular-mkimage}"
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
-
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --docker) client=docker ;;
@@ -30,8 +29,8 @@ while [[ $# -gt 0 ]]; do
     -H | --host) host="${2:?$1 needs a host}"; shift ;;
     --tag) tag="${2:?--tag needs NAME:TAG}"; shift ;;
     --mirror) mirror="${2:?--mirror needs a URL}"; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "debian.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    -h | --help) mkimage_usage; exit 0 ;;
+    *) echo "debian.sh: unknown argument $1" >&2; mkimage_usage >&2; exit 2 ;;
   esac
   shift
 done
@@ -51,11 +50,7 @@ apt_mirror() {
 }
 [[ -n "$mirror" ]] || mirror="$(apt_mirror)"
 
-if ! command -v debootstrap >/dev/null; then
-  echo "debian.sh: installing debootstrap" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap >&2 \
-    || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap >&2; }
-fi
+command -v debootstrap >/dev/null || mkimage_ensure_package debootstrap
 
 mkdir -p "$cache"
 tarball="$cache/debian-$suite-minbase.tar"
@@ -99,24 +94,13 @@ if [[ -n "$output" ]]; then
   exit 0
 fi
 
-host_args=()
-[[ -n "$host" ]] && host_args=(-H "$host")
-if [[ "$client" == docker ]]; then
-  client_cmd=(docker)
-elif [[ -n "${MODULAR_CLI:-}" ]]; then
-  client_cmd=("$MODULAR_CLI")
-elif [[ -x "$repo_root/artifacts/bin/modular" ]]; then
-  client_cmd=("$repo_root/artifacts/bin/modular")
-else
-  client_cmd=(modular)
-fi
-
-"${client_cmd[@]}" "${host_args[@]}" import \
-  -c 'CMD ["bash"]' \
-  -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-  -m "debootstrap --variant=minbase $suite $mirror" \
-  "$tarball" "$tag" >/dev/null
-if [[ "$tag" == debian:bookworm ]]; then
-  "${client_cmd[@]}" "${host_args[@]}" tag debian:bookworm debian:latest
-fi
+mkimage_choose_client
+tags=("$tag")
+[[ "$tag" == debian:bookworm ]] && tags+=(debian:latest)
+import_options=(
+  -c 'CMD ["bash"]'
+  -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+  -m "debootstrap --variant=minbase $suite $mirror"
+)
+mkimage_import "$tarball" >/dev/null
 echo "debian.sh: imported $tag with ${client_cmd[0]}" >&2

@@ -14,31 +14,24 @@
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+source "$repo_root/contrib/mkimage/lib.sh"
 client=modular
 output=""
 host=""
 tags=(nginx:latest nginx:alpine)
-
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --docker) client=docker ;;
     --output) output="${2:?--output needs a file}"; shift ;;
     -H | --host) host="${2:?$1 needs a host}"; shift ;;
-    -h | --help) usage; exit 0 ;;
-    *) echo "nginx.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    -h | --help) mkimage_usage; exit 0 ;;
+    *) echo "nginx.sh: unknown argument $1" >&2; mkimage_usage >&2; exit 2 ;;
   esac
   shift
 done
 
-install_host_package() {
-  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed' && return 0
-  echo "nginx.sh: installing $1" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$1" >&2 \
-    || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$1" >&2; }
-}
-install_host_package busybox-static
+mkimage_ensure_package busybox-static
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/modular-nginx.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -198,28 +191,15 @@ if [[ -n "$output" ]]; then
   exit 0
 fi
 
-host_args=()
-[[ -n "$host" ]] && host_args=(-H "$host")
-if [[ "$client" == docker ]]; then
-  client_cmd=(docker)
-elif [[ -n "${MODULAR_CLI:-}" ]]; then
-  client_cmd=("$MODULAR_CLI")
-elif [[ -x "$repo_root/artifacts/bin/modular" ]]; then
-  client_cmd=("$repo_root/artifacts/bin/modular")
-else
-  client_cmd=(modular)
-fi
-
+mkimage_choose_client
 version="$(dpkg-deb -f "$(ls "$packages"/nginx_*.deb)" Version)"
-write_tar | "${client_cmd[@]}" "${host_args[@]}" import \
-  -c 'CMD ["nginx", "-g", "daemon off;"]' \
-  -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-  -c "ENV NGINX_VERSION=${version%%-*}" \
-  -c 'EXPOSE 80' \
-  -c 'STOPSIGNAL SIGQUIT' \
-  -m "Debian's nginx $version" \
-  - "${tags[0]}" >/dev/null
-for extra in "${tags[@]:1}"; do
-  "${client_cmd[@]}" "${host_args[@]}" tag "${tags[0]}" "$extra"
-done
+import_options=(
+  -c 'CMD ["nginx", "-g", "daemon off;"]'
+  -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+  -c "ENV NGINX_VERSION=${version%%-*}"
+  -c 'EXPOSE 80'
+  -c 'STOPSIGNAL SIGQUIT'
+  -m "Debian's nginx $version"
+)
+write_tar | mkimage_import - >/dev/null
 echo "nginx.sh: imported ${tags[*]} (nginx $version) with ${client_cmd[0]}" >&2
