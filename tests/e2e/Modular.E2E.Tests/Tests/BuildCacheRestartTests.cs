@@ -4,38 +4,20 @@ using Xunit;
 namespace Modular.E2E.Tests.Tests;
 
 /// <summary>The step cache is kept under data-root: a restarted daemon reuses every step of an unchanged build.</summary>
-public sealed class BuildCacheRestartTests : IAsyncLifetime
+public sealed class BuildCacheRestartTests : OwnDaemonBuildTest
 {
-    private readonly PrivateDaemon _daemon = new();
-    private BuildSession? _session;
-
-    public async ValueTask InitializeAsync()
-    {
-        await _daemon.InitializeAsync();
-        _session = new BuildSession(_daemon);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_session is not null)
-        {
-            await _session.DisposeAsync();
-        }
-        await _daemon.DisposeAsync();
-    }
-
     [Fact]
     public async Task CacheSurvivesADaemonRestart()
     {
-        var session = _session!;
+        var session = Session;
         var context = session.Context(
             ("Dockerfile", "FROM busybox\nARG V=1\nCOPY app.txt /app.txt\nRUN cat /app.txt > /copy\nCMD [\"cat\", \"/copy\"]\n"),
             ("app.txt", "app\n"));
         var tag = session.Tag("restart");
 
         var first = await session.Build("-t", tag, context);
-        await _daemon.StopAsync();
-        await _daemon.StartAsync();
+        await Daemon.StopAsync();
+        await Daemon.StartAsync();
         var second = await session.Build("-t", tag, context);
         var withArg = await session.Build("--build-arg", "V=2", "-t", tag, context);
 

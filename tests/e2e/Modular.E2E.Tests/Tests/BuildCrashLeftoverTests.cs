@@ -7,40 +7,22 @@ namespace Modular.E2E.Tests.Tests;
 /// A daemon killed in the middle of a RUN step leaves a build container and its writable layer behind; the next start
 /// of the daemon removes both, so the storage folder holds only what it held before the build.
 /// </summary>
-public sealed class BuildCrashLeftoverTests : IAsyncLifetime
+public sealed class BuildCrashLeftoverTests : OwnDaemonBuildTest
 {
-    private readonly PrivateDaemon _daemon = new();
-    private BuildSession? _session;
-
-    public async ValueTask InitializeAsync()
-    {
-        await _daemon.InitializeAsync();
-        _session = new BuildSession(_daemon);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_session is not null)
-        {
-            await _session.DisposeAsync();
-        }
-        await _daemon.DisposeAsync();
-    }
-
     [Fact]
     public async Task KilledDaemonRemovesTheBuildContainerAndLayerAtRestart()
     {
-        var session = _session!;
+        var session = Session;
         var context = session.Context(("Dockerfile", "FROM busybox\nRUN echo started; sleep 60\n"));
         var layersBefore = StorageEntries();
 
         var build = session.Build("--network", "none", context);
         var running = await WaitForAContainerAsync(TimeSpan.FromSeconds(60));
         var layersDuringBuild = StorageEntries();
-        await _daemon.KillAsync();
+        await Daemon.KillAsync();
         var interrupted = await build;
-        await _daemon.StartAsync();
-        var containersAfter = (await _daemon.Docker("ps", "-aq")).Stdout;
+        await Daemon.StartAsync();
+        var containersAfter = (await Daemon.Docker("ps", "-aq")).Stdout;
         var layersAfter = StorageEntries();
 
         Assert.True(running, "the RUN step's container never appeared");
@@ -55,7 +37,7 @@ public sealed class BuildCrashLeftoverTests : IAsyncLifetime
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            var ps = await _daemon.Docker("ps", "-q");
+            var ps = await Daemon.Docker("ps", "-q");
             if (ps.Stdout.Trim().Length > 0)
             {
                 return true;
@@ -66,8 +48,8 @@ public sealed class BuildCrashLeftoverTests : IAsyncLifetime
     }
 
     private List<string> StorageEntries() =>
-        Directory.Exists(_daemon.StorageFolder)
-            ? Directory.EnumerateDirectories(_daemon.StorageFolder).Select(Path.GetFileName).OfType<string>()
+        Directory.Exists(Daemon.StorageFolder)
+            ? Directory.EnumerateDirectories(Daemon.StorageFolder).Select(Path.GetFileName).OfType<string>()
                 .Where(name => name != "l").Order(StringComparer.Ordinal).ToList()
             : [];
 }

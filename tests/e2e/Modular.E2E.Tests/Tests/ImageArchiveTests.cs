@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Modular.E2E.Tests.Harness;
 using Xunit;
+using static Modular.E2E.Tests.Tests.ImageTestScratch;
 
 namespace Modular.E2E.Tests.Tests;
 
@@ -11,30 +12,17 @@ namespace Modular.E2E.Tests.Tests;
 [Collection(DaemonCollection.Name)]
 public sealed class ImageArchiveTests(PrivateDaemon daemon) : IAsyncLifetime
 {
-    private readonly string _folder = TempRoot.Create();
-    private readonly List<string> _containers = [];
-    private readonly List<string> _images = [];
+    private readonly ImageTestScratch _scratch = new(daemon);
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var container in _containers)
-        {
-            await daemon.Docker("rm", "-f", container);
-        }
-        foreach (var image in Enumerable.Reverse(_images))
-        {
-            await daemon.Docker("rmi", "-f", image);
-        }
-        Directory.Delete(_folder, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _scratch.DisposeAsync();
 
     [Fact]
     public async Task CommitMakesAnImageOfTheContainersChangesWithChangesMessageAndAuthor()
     {
-        var container = await Run("commit-src", "sh", "-c", "echo committed > /greeting && rm /bin/vi");
-        var tag = Image("committed");
+        var container = await _scratch.Run("commit-src", "sh", "-c", "echo committed > /greeting && rm /bin/vi");
+        var tag = _scratch.Image("committed");
 
         var commit = await daemon.Docker("commit", "-m", "my message", "-a", "Me <me@example.com>",
             "-c", "ENV GREETING=yes", "-c", "CMD [\"cat\", \"/greeting\"]", container, tag);
@@ -57,10 +45,10 @@ public sealed class ImageArchiveTests(PrivateDaemon daemon) : IAsyncLifetime
     [Fact]
     public async Task CommittingARunningContainerPausesItAndAnEmptyDiffStillMakesAnImage()
     {
-        var container = await Run("commit-running", "-d", "sleep", "300");
+        var container = await _scratch.Run("commit-running", "-d", "sleep", "300");
         var since = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-        var tag = Image("running");
+        var tag = _scratch.Image("running");
         var commit = await daemon.Docker("commit", container, tag);
         var events = await daemon.Docker("events", "--since", since.ToString(), "--until", (DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1).ToString(),
             "--filter", "container=" + container, "--filter", "event=pause", "--filter", "event=unpause", "--filter", "event=commit",
@@ -89,16 +77,16 @@ public sealed class ImageArchiveTests(PrivateDaemon daemon) : IAsyncLifetime
     [Fact]
     public async Task ExportedFilesystemImportsBackWithChangesAndAMessage()
     {
-        var container = await Run("export-src", "sh", "-c", "mkdir -p /data && echo exported > /data/file");
-        var archive = Path.Combine(_folder, "export.tar");
-        var tag = Image("imported");
+        var container = await _scratch.Run("export-src", "sh", "-c", "mkdir -p /data && echo exported > /data/file");
+        var archive = Path.Combine(_scratch.Folder, "export.tar");
+        var tag = _scratch.Image("imported");
 
         var export = await daemon.Docker("export", "-o", archive, container);
         var names = TarNames(archive);
         var import = await daemon.Docker("import", "-m", "from export", "-c", "WORKDIR /data", "-c", "CMD [\"cat\", \"file\"]", archive, tag);
         var run = await daemon.Docker("run", "--rm", "--network", "none", tag);
         var history = await daemon.Docker("history", "--format", "{{.Comment}}", tag);
-        var stdin = await CommandRunner.RunAsync("sh", ["-c", $"{RepoLayout.DockerCli} import - {Image("stdin")} < {archive}"],
+        var stdin = await CommandRunner.RunAsync("sh", ["-c", $"{RepoLayout.DockerCli} import - {_scratch.Image("stdin")} < {archive}"],
             new Dictionary<string, string?> { ["DOCKER_HOST"] = daemon.Host });
 
         Assert.True(export.ExitCode == 0, export.ToString());
@@ -114,9 +102,9 @@ public sealed class ImageArchiveTests(PrivateDaemon daemon) : IAsyncLifetime
     [Fact]
     public async Task SavedImagesLoadBackAndTheArchiveHoldsBothLayouts()
     {
-        var tag = Image("saved");
+        var tag = _scratch.Image("saved");
         await MustSucceed(daemon.Docker("tag", "busybox", tag));
-        var archive = Path.Combine(_folder, "saved.tar");
+        var archive = Path.Combine(_scratch.Folder, "saved.tar");
 
         var save = await daemon.Docker("save", "-o", archive, tag);
         var names = TarNames(archive);
@@ -141,7 +129,7 @@ public sealed class ImageArchiveTests(PrivateDaemon daemon) : IAsyncLifetime
     [Fact]
     public async Task SavingAMissingImageFailsWithoutWritingTheFile()
     {
-        var archive = Path.Combine(_folder, "missing.tar");
+        var archive = Path.Combine(_scratch.Folder, "missing.tar");
 
         var save = await daemon.Docker("save", "-o", archive, "no-such-image:here");
 
@@ -153,13 +141,13 @@ public sealed class ImageArchiveTests(PrivateDaemon daemon) : IAsyncLifetime
     [Fact]
     public async Task ATruncatedArchiveIsRefusedAndLeavesNoImage()
     {
-        var tag = Image("truncated");
+        var tag = _scratch.Image("truncated");
         await MustSucceed(daemon.Docker("tag", "busybox", tag));
-        var archive = Path.Combine(_folder, "whole.tar");
+        var archive = Path.Combine(_scratch.Folder, "whole.tar");
         await MustSucceed(daemon.Docker("save", "-o", archive, tag));
         await MustSucceed(daemon.Docker("rmi", tag));
         var bytes = await File.ReadAllBytesAsync(archive, TestContext.Current.CancellationToken);
-        var truncated = Path.Combine(_folder, "truncated.tar");
+        var truncated = Path.Combine(_scratch.Folder, "truncated.tar");
         await File.WriteAllBytesAsync(truncated, bytes[..(bytes.Length / 2)], TestContext.Current.CancellationToken);
         var before = await daemon.Docker("images", "-q", "--no-trunc");
 
@@ -179,16 +167,16 @@ public sealed class ImageArchiveTests(PrivateDaemon daemon) : IAsyncLifetime
     [InlineData("hardlink-climbing-out")]
     public async Task LayerEntriesThatClimbOutOfTheLayerAreRefusedAndNothingIsWrittenOutside(string kind)
     {
-        var outside = Path.Combine(_folder, "outside-" + kind);
+        var outside = Path.Combine(_scratch.Folder, "outside-" + kind);
         var climb = string.Concat(Enumerable.Repeat("../", 12));
         var layer = kind switch
         {
             "dot-dot" => Tar((climb + outside.TrimStart('/'), "owned", null)),
             "absolute-path" => Tar((outside, "owned", null)),
-            "symlink-climbing-out" => Tar(("escape", null, climb + _folder.TrimStart('/')), ("escape/outside-" + kind, "owned", null)),
+            "symlink-climbing-out" => Tar(("escape", null, climb + _scratch.Folder.TrimStart('/')), ("escape/outside-" + kind, "owned", null)),
             _ => TarWithHardLink("escape", climb + "etc/hostname"),
         };
-        var archive = Path.Combine(_folder, kind + ".tar");
+        var archive = Path.Combine(_scratch.Folder, kind + ".tar");
         await File.WriteAllBytesAsync(archive, SaveArchiveOf(layer), TestContext.Current.CancellationToken);
 
         var load = await daemon.Docker("load", "-i", archive);
@@ -202,36 +190,36 @@ public sealed class ImageArchiveTests(PrivateDaemon daemon) : IAsyncLifetime
     [Fact]
     public async Task AnAbsoluteSymlinkInALayerResolvesInsideTheLayerAsInAChroot()
     {
-        var outside = Path.Combine(_folder, "contained");
-        var layer = Tar(("bin/busybox", "not really", null), ("escape", null, _folder), ("escape/contained", "inside", null));
-        var archive = Path.Combine(_folder, "absolute-link.tar");
+        var outside = Path.Combine(_scratch.Folder, "contained");
+        var layer = Tar(("bin/busybox", "not really", null), ("escape", null, _scratch.Folder), ("escape/contained", "inside", null));
+        var archive = Path.Combine(_scratch.Folder, "absolute-link.tar");
         await File.WriteAllBytesAsync(archive, SaveArchiveOf(layer), TestContext.Current.CancellationToken);
-        _images.Add("evil:1");
+        _scratch.RemoveLater("evil:1");
 
         var load = await daemon.Docker("load", "-i", archive);
         var container = Names.Unique("contained");
         var create = await daemon.Docker("create", "--name", container, "evil:1", "x");
-        _containers.Add(container);
-        var copied = await daemon.Docker("cp", $"{container}:{outside}", Path.Combine(_folder, "copied"));
+        _scratch.RemoveContainerLater(container);
+        var copied = await daemon.Docker("cp", $"{container}:{outside}", Path.Combine(_scratch.Folder, "copied"));
 
         Assert.True(load.ExitCode == 0, load.ToString());
         Assert.True(create.ExitCode == 0, create.ToString());
         Assert.False(File.Exists(outside), $"the layer wrote {outside} on the host");
         Assert.True(copied.ExitCode == 0, copied.ToString());
-        Assert.Equal("inside", await File.ReadAllTextAsync(Path.Combine(_folder, "copied"), TestContext.Current.CancellationToken));
+        Assert.Equal("inside", await File.ReadAllTextAsync(Path.Combine(_scratch.Folder, "copied"), TestContext.Current.CancellationToken));
     }
 
     [Fact]
     public async Task ImagePruneRemovesDanglingImagesOnlyUnlessAll()
     {
-        var dangling = Image("prune-dangling");
-        var first = await Run("prune-a", "sh", "-c", "echo a > /a");
+        var dangling = _scratch.Image("prune-dangling");
+        var first = await _scratch.Run("prune-a", "sh", "-c", "echo a > /a");
         await MustSucceed(daemon.Docker("commit", first, dangling));
         var danglingId = (await daemon.Docker("image", "inspect", "-f", "{{.Id}}", dangling)).Stdout.Trim();
-        var second = await Run("prune-b", "sh", "-c", "echo b > /b");
+        var second = await _scratch.Run("prune-b", "sh", "-c", "echo b > /b");
         await MustSucceed(daemon.Docker("commit", second, dangling));
-        var kept = Image("prune-kept");
-        var third = await Run("prune-c", "sh", "-c", "echo c > /c");
+        var kept = _scratch.Image("prune-kept");
+        var third = await _scratch.Run("prune-c", "sh", "-c", "echo c > /c");
         await MustSucceed(daemon.Docker("commit", third, kept));
 
         var prune = await daemon.Docker("image", "prune", "-f");
@@ -305,31 +293,5 @@ public sealed class ImageArchiveTests(PrivateDaemon daemon) : IAsyncLifetime
             names.Add(entry.Name);
         }
         return names;
-    }
-
-    /// <summary>A fresh NAME:1 tag, removed at the end.</summary>
-    private string Image(string stem)
-    {
-        var tag = Names.Unique(stem) + ":1";
-        _images.Add(tag);
-        return tag;
-    }
-
-    private async Task<string> Run(string stem, params string[] arguments)
-    {
-        var name = Names.Unique(stem);
-        _containers.Add(name);
-        var detached = arguments.Length > 0 && arguments[0] == "-d";
-        string[] command = detached
-            ? ["run", "-d", "--name", name, "--network", "none", "busybox", .. arguments[1..]]
-            : ["run", "--name", name, "--network", "none", "busybox", .. arguments];
-        await MustSucceed(daemon.Docker(command));
-        return name;
-    }
-
-    private static async Task MustSucceed(Task<CommandResult> command)
-    {
-        var result = await command;
-        Assert.True(result.ExitCode == 0, result.ToString());
     }
 }

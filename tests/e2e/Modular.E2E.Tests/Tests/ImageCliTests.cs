@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using Modular.E2E.Tests.Harness;
 using Xunit;
+using static Modular.E2E.Tests.Tests.ImageTestScratch;
 
 namespace Modular.E2E.Tests.Tests;
 
@@ -8,30 +9,17 @@ namespace Modular.E2E.Tests.Tests;
 [Collection(DaemonCollection.Name)]
 public sealed class ImageCliTests(PrivateDaemon daemon) : IAsyncLifetime
 {
-    private readonly string _folder = TempRoot.Create();
-    private readonly List<string> _containers = [];
-    private readonly List<string> _images = [];
+    private readonly ImageTestScratch _scratch = new(daemon);
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var container in _containers)
-        {
-            await daemon.Docker("rm", "-f", container);
-        }
-        foreach (var image in Enumerable.Reverse(_images))
-        {
-            await daemon.Docker("rmi", "-f", image);
-        }
-        Directory.Delete(_folder, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _scratch.DisposeAsync();
 
     [Fact]
     public async Task CommitAndHistoryMatchDocker()
     {
-        var container = await Run("cli-commit", "sh", "-c", "echo x > /x");
-        var tag = Image("cli-committed");
+        var container = await _scratch.Run("cli-commit", "sh", "-c", "echo x > /x");
+        var tag = _scratch.Image("cli-committed");
 
         var commit = await daemon.Modular("commit", "-m", "cli message", "-a", "someone", "-c", "ENV FROM_CLI=1", container, tag);
         var env = await daemon.Docker("run", "--rm", "--network", "none", tag, "sh", "-c", "echo $FROM_CLI; cat /x");
@@ -51,14 +39,14 @@ public sealed class ImageCliTests(PrivateDaemon daemon) : IAsyncLifetime
     [Fact]
     public async Task SaveAndExportWriteTheSameArchivesAsDocker()
     {
-        var container = await Run("cli-export", "sh", "-c", "echo exported > /e");
-        var tag = Image("cli-saved");
+        var container = await _scratch.Run("cli-export", "sh", "-c", "echo exported > /e");
+        var tag = _scratch.Image("cli-saved");
         await MustSucceed(daemon.Docker("tag", "busybox", tag));
 
-        var modularSave = await daemon.Modular("save", "-o", Path.Combine(_folder, "m.tar"), tag);
-        var dockerSave = await daemon.Docker("save", "-o", Path.Combine(_folder, "d.tar"), tag);
-        var modularExport = await daemon.Modular("export", "-o", Path.Combine(_folder, "me.tar"), container);
-        var dockerExport = await daemon.Docker("export", "-o", Path.Combine(_folder, "de.tar"), container);
+        var modularSave = await daemon.Modular("save", "-o", Path.Combine(_scratch.Folder, "m.tar"), tag);
+        var dockerSave = await daemon.Docker("save", "-o", Path.Combine(_scratch.Folder, "d.tar"), tag);
+        var modularExport = await daemon.Modular("export", "-o", Path.Combine(_scratch.Folder, "me.tar"), container);
+        var dockerExport = await daemon.Docker("export", "-o", Path.Combine(_scratch.Folder, "de.tar"), container);
 
         Assert.True(modularSave.ExitCode == 0, modularSave.ToString());
         Assert.True(dockerSave.ExitCode == 0, dockerSave.ToString());
@@ -72,9 +60,9 @@ public sealed class ImageCliTests(PrivateDaemon daemon) : IAsyncLifetime
     [Fact]
     public async Task ImagePrunePrintsDockersReport()
     {
-        var first = await Run("cli-prune-a", "true");
-        var second = await Run("cli-prune-b", "sh", "-c", "echo b > /b");
-        var tag = Image("cli-prune");
+        var first = await _scratch.Run("cli-prune-a", "true");
+        var second = await _scratch.Run("cli-prune-b", "sh", "-c", "echo b > /b");
+        var tag = _scratch.Image("cli-prune");
         var firstId = (await daemon.Modular("commit", first, tag)).Stdout.Trim();
         await MustSucceed(daemon.Modular("commit", second, tag));
 
@@ -91,32 +79,11 @@ public sealed class ImageCliTests(PrivateDaemon daemon) : IAsyncLifetime
     private List<(string Name, long Size)> Entries(string file)
     {
         var entries = new List<(string, long)>();
-        using var reader = new TarReader(File.OpenRead(Path.Combine(_folder, file)));
+        using var reader = new TarReader(File.OpenRead(Path.Combine(_scratch.Folder, file)));
         while (reader.GetNextEntry() is { } entry)
         {
             entries.Add((entry.Name, entry.Length));
         }
         return entries;
-    }
-
-    private string Image(string stem)
-    {
-        var tag = Names.Unique(stem) + ":1";
-        _images.Add(tag);
-        return tag;
-    }
-
-    private async Task<string> Run(string stem, params string[] command)
-    {
-        var name = Names.Unique(stem);
-        _containers.Add(name);
-        await MustSucceed(daemon.Docker(["run", "--name", name, "--network", "none", "busybox", .. command]));
-        return name;
-    }
-
-    private static async Task MustSucceed(Task<CommandResult> command)
-    {
-        var result = await command;
-        Assert.True(result.ExitCode == 0, result.ToString());
     }
 }
