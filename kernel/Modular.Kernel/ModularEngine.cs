@@ -96,6 +96,7 @@ public static class ModularEngine
             .AddSingleton<ContainerRunner>()
             .AddSingleton<ExecService>()
             .AddSingleton<Health.HealthMonitors>()
+            .AddSingleton<Health.OomWatcher>()
             .AddSingleton<ContainerReconciler>()
             .AddSingleton<ContainerShutdown>()
             .AddSingleton(new Build.BuildCache(config.DataRoot))
@@ -138,6 +139,7 @@ public static class ModularEngine
         var reconciler = app.Services.GetRequiredService<ContainerReconciler>();
         app.Services.GetRequiredService<Volumes.VolumeStore>().Load();
         await reconciler.ReconcileAsync(cancellationToken);
+        app.Services.GetRequiredService<Health.OomWatcher>().Start();
         await app.Services.GetRequiredService<Build.DockerfileBuilder>().RemoveLeftoversAsync();
         app.Services.GetRequiredService<ContainerNetworking>().ReleaseAll();
         RunWhenStarted(app, () => reconciler.RestartByPolicyAsync(CancellationToken.None));
