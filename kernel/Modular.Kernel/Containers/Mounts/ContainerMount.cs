@@ -40,6 +40,12 @@ public sealed class ContainerMount
     /// <summary>A bind of the source alone, without the mounts below it (<c>bind-nonrecursive</c>).</summary>
     public bool NonRecursive { get; init; }
 
+    /// <summary>A read-only bind that stays writable below (its submounts keep their own flags): <c>bind-recursive=writable</c>.</summary>
+    public bool ReadOnlyNonRecursive { get; init; }
+
+    /// <summary>A read-only bind that must be read-only all the way down, or fail to start: <c>bind-recursive=readonly</c>.</summary>
+    public bool ReadOnlyForceRecursive { get; init; }
+
     /// <summary>For tmpfs: mount(8) options such as "size=10m,mode=1777,exec".</summary>
     public string TmpfsOptions { get; init; } = "";
 

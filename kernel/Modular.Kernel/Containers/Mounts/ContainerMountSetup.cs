@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Modular.Kernel.Configuration;
 using Modular.Kernel.Containers.Archive;
 using Modular.Kernel.Volumes;
 using Modular.Sdk;
@@ -9,11 +10,13 @@ namespace Modular.Kernel.Containers.Mounts;
 /// <summary>
 /// Turns a container's mounts into OCI spec mounts when it starts: volumes are mounted through their driver (and
 /// filled from the image on first use), missing bind sources are created or refused, tmpfs options take Docker's
-/// defaults. <see cref="Release"/> ends the container's use of its volumes when it stops.
+/// defaults. Read-only binds and volumes are read-only recursively ("rro") where kernel and runtime can, as in Docker 25+.
+/// <see cref="Release"/> ends the container's use of its volumes when it stops.
 /// </summary>
-public sealed class ContainerMountSetup(VolumeStore volumes, ILogger<ContainerMountSetup> logger)
+public sealed class ContainerMountSetup(VolumeStore volumes, DaemonConfig config, ILogger<ContainerMountSetup> logger)
 {
     private readonly SubpathMounts _subpaths = new(volumes.Root);
+    private readonly RecursiveReadOnly _recursiveReadOnly = new(config);
 
     public VolumeStore Volumes => volumes;
 
@@ -42,7 +45,7 @@ public sealed class ContainerMountSetup(VolumeStore volumes, ILogger<ContainerMo
                         copied = true;
                     }
                     var source = mount.Subpath is { Length: > 0 } subpath ? _subpaths.Pin(container.Id, data, subpath) : data;
-                    result.Add(Bind(mount.Destination, source, mount.ReadOnly, mount.Propagation, nonRecursive: false));
+                    result.Add(Bind(mount.Destination, source, ReadOnlyOption(container, mount), mount.Propagation, nonRecursive: false));
                     volumes.Publish(volumes.Get(mount.Name!), "mount", new Dictionary<string, string>
                     {
                         ["container"] = container.Id,
@@ -53,7 +56,7 @@ public sealed class ContainerMountSetup(VolumeStore volumes, ILogger<ContainerMo
                     break;
                 case ContainerMount.BindType:
                     EnsureBindSource(mount);
-                    result.Add(Bind(mount.Destination, mount.Source, mount.ReadOnly, mount.Propagation, mount.NonRecursive));
+                    result.Add(Bind(mount.Destination, mount.Source, ReadOnlyOption(container, mount), mount.Propagation, mount.NonRecursive));
                     break;
                 default:
                     result.Add(Tmpfs(mount.Destination, mount.TmpfsOptions));
@@ -130,12 +133,43 @@ public sealed class ContainerMountSetup(VolumeStore volumes, ILogger<ContainerMo
         Directory.CreateDirectory(mount.Source);
     }
 
-    private static SpecMount Bind(string destination, string source, bool readOnly, string propagation, bool nonRecursive)
+    // dockerd's choice (daemon/oci_linux.go): "rro" for every read-only mount unless bind-recursive=writable asked
+    // otherwise or kernel/runtime cannot, which only bind-recursive=readonly turns into an error.
+    private string? ReadOnlyOption(Container container, ContainerMount mount)
+    {
+        if (!mount.ReadOnly)
+        {
+            if (mount.ReadOnlyNonRecursive)
+            {
+                throw DriverException.InvalidArgument("mount options conflict: !ReadOnly && BindOptions.ReadOnlyNonRecursive");
+            }
+            if (mount.ReadOnlyForceRecursive)
+            {
+                throw DriverException.InvalidArgument("mount options conflict: !ReadOnly && BindOptions.ReadOnlyForceRecursive");
+            }
+            return null;
+        }
+        if (mount.ReadOnlyNonRecursive)
+        {
+            if (mount.ReadOnlyForceRecursive)
+            {
+                throw DriverException.InvalidArgument("mount options conflict: ReadOnlyNonRecursive && BindOptions.ReadOnlyForceRecursive");
+            }
+            return "ro";
+        }
+        if (_recursiveReadOnly.WhyUnsupported(container.Runtime) is { } reason)
+        {
+            return mount.ReadOnlyForceRecursive ? throw DriverException.InvalidArgument(reason) : "ro";
+        }
+        return "rro";
+    }
+
+    private static SpecMount Bind(string destination, string source, string? readOnlyOption, string propagation, bool nonRecursive)
     {
         var options = new List<string> { nonRecursive ? "bind" : "rbind" };
-        if (readOnly)
+        if (readOnlyOption is not null)
         {
-            options.Add("ro");
+            options.Add(readOnlyOption);
         }
         options.Add(propagation is { Length: > 0 } ? propagation : "rprivate");
         return new SpecMount(destination, "bind", source, options);

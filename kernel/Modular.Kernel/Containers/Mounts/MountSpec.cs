@@ -72,6 +72,8 @@ public static class MountSpec
                     Propagation = propagation,
                     CreateSource = createSource,
                     NonRecursive = mount.BindOptions?.NonRecursive == true,
+                    ReadOnlyNonRecursive = mount.BindOptions?.ReadOnlyNonRecursive == true,
+                    ReadOnlyForceRecursive = mount.BindOptions?.ReadOnlyForceRecursive == true,
                 };
 
             case ContainerMount.VolumeType:

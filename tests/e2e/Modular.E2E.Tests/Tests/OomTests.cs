@@ -41,6 +41,52 @@ public sealed class OomTests(PrivateDaemon daemon)
     }
 
     [Fact]
+    public async Task AnOomKillOfAChildIsReportedWhileTheContainerRuns()
+    {
+        var name = Names.Unique("oom-child");
+        var since = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        try
+        {
+            // tail keeps the last ten lines of a file without any: it holds all of /dev/zero until the OOM killer takes
+            // it. The shell, container's init, lives on: only the moment of the kill can tell.
+            var run = await daemon.Docker("run", "-d", "--name", name, "--memory", "32m", "--memory-swap", "32m",
+                "busybox", "sh", "-c", "tail /dev/zero; sleep 60");
+            Assert.True(run.ExitCode == 0, run.ToString());
+
+            var state = "";
+            for (var attempt = 0; attempt < 100 && state != "true running\n"; attempt++)
+            {
+                await Task.Delay(200, TestContext.Current.CancellationToken);
+                state = (await daemon.Docker("inspect", "--format", "{{.State.OOMKilled}} {{.State.Status}}", name)).Stdout;
+            }
+            Assert.Equal("true running\n", state);
+            var whileRunning = await Actions(name, since);
+            Assert.Contains("oom", whileRunning);
+            Assert.DoesNotContain("die", whileRunning);
+
+            await daemon.Docker("kill", name);
+            await daemon.Docker("wait", name);
+            var afterExit = await Actions(name, since);
+            // One oom for the one kill: the check at exit does not report it again.
+            Assert.Equal(1, afterExit.Count(a => a == "oom"));
+            Assert.True(afterExit.IndexOf("oom") < afterExit.IndexOf("die"), string.Join(",", afterExit));
+            var final = await daemon.Docker("inspect", "--format", "{{.State.OOMKilled}}", name);
+            Assert.Equal("true\n", final.Stdout);
+        }
+        finally
+        {
+            await daemon.Docker("rm", "-f", name);
+        }
+    }
+
+    private async Task<List<string>> Actions(string name, long since)
+    {
+        var events = await daemon.Docker("events", "--since", since.ToString(), "--until", (DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1).ToString(),
+            "--filter", $"container={name}", "--format", "{{.Action}}");
+        return events.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+    }
+
+    [Fact]
     public async Task ContainerThatExitsOnItsOwnIsNotOomKilled()
     {
         var name = Names.Unique("no-oom");
