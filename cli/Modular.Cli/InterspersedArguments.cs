@@ -12,7 +12,7 @@ internal static class InterspersedArguments
 {
     private static readonly HashSet<string> StopAtFirstPositional = ["run", "create", "exec", "top"];
 
-    public sealed record Prepared(string[] Arguments, string? Error, string CommandPath);
+    public sealed record Prepared(string[] Arguments, string? Error, string CommandPath, Command Command);
 
     public static Prepared Prepare(RootCommand root, string[] args)
     {
@@ -27,7 +27,7 @@ internal static class InterspersedArguments
             if (token.StartsWith('-') && token != "-")
             {
                 if (Check(command, token) is { } unknown)
-                    return new Prepared(args, unknown, string.Join(' ', path));
+                    return new Prepared(args, unknown, string.Join(' ', path), command);
                 i += TakesSeparateValue(command, token) ? 2 : 1;
                 continue;
             }
@@ -44,12 +44,12 @@ internal static class InterspersedArguments
             if (StopAtFirstPositional.Contains(command.Name) && command.Parents.Any(p => p == root))
             {
                 if (i < args.Length - 1)
-                    return new Prepared([.. args[..(i + 1)], "--", .. args[(i + 1)..]], null, string.Join(' ', path));
+                    return new Prepared([.. args[..(i + 1)], "--", .. args[(i + 1)..]], null, string.Join(' ', path), command);
                 break;
             }
             i++;
         }
-        return new Prepared(args, null, string.Join(' ', path));
+        return new Prepared(args, null, string.Join(' ', path), command);
     }
 
     /// <summary>Null when every flag in the token is known; otherwise docker's message for the first unknown one.</summary>
@@ -64,7 +64,7 @@ internal static class InterspersedArguments
         for (var c = 1; c < token.Length; c++)
         {
             if (!options.TryGetValue("-" + token[c], out var takesValue))
-                return $"unknown shorthand flag: '{token[c]}' in {token}";
+                return $"unknown shorthand flag: '{token[c]}' in -{token[c..]}";
             if (takesValue)
                 return null;
         }

@@ -52,7 +52,8 @@ internal static class ImageCommands
         var message = new Option<string?>("--message", "-m") { Description = "Set commit message for imported image" };
         var platform = new Option<string?>("--platform") { Description = "Set platform if server is multi-platform capable" };
         var source = new Argument<string>("file|URL|-");
-        var repository = new Argument<string?>("REPOSITORY[:TAG]") { Arity = ArgumentArity.ZeroOrOne };
+        // docker checks only for at least one argument (RequiresMinArgs(1)) and ignores any after the repository.
+        var repository = new Argument<string[]>("REPOSITORY[:TAG]") { Arity = ArgumentArity.ZeroOrMore };
         command.Options.Add(change);
         command.Options.Add(message);
         command.Options.Add(platform);
@@ -66,7 +67,7 @@ internal static class ImageCommands
                 throw new CliStatusException(1, "Error: importing from a URL is not supported by modular yet; download the file and import it");
 
             string? repo = null, tag = null;
-            if (result.GetValue(repository) is { Length: > 0 } target)
+            if (result.GetValue(repository) is [{ Length: > 0 } target, ..])
                 (repo, tag) = TextUtil.SplitReference(target);
 
             await using var input = from == "-" ? context.StdinStream : OpenFile(from);
