@@ -91,7 +91,7 @@ public sealed class ExecService
                 var cwd = exec.Config.WorkingDir.Length > 0 ? exec.Config.WorkingDir
                     : container.Config.WorkingDir.Length > 0 ? container.Config.WorkingDir : "/";
                 var process = OciSpecBuilder.BuildProcess(new ProcessSpec(exec.Config.Cmd!, env, cwd, user, Terminal: exec.Config.Tty, AllCapabilities: exec.Config.Privileged));
-                Security.ExecCapabilities.Apply(process, container.HostConfig, exec.Config.Privileged);
+                Security.ExecSecurity.Apply(process, container.HostConfig, exec.Config.Privileged);
                 Persistence.AtomicFile.WriteAllBytes(processFile, JsonSerializer.SerializeToUtf8Bytes(process));
             }
             finally

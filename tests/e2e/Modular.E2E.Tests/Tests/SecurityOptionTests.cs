@@ -86,6 +86,30 @@ public sealed class SecurityOptionTests(PrivateDaemon daemon)
     }
 
     [Fact]
+    public async Task AnExecIntoANoNewPrivilegesContainerHasTheFlagToo()
+    {
+        var plain = Names.Unique("nnp-plain");
+        var restricted = Names.Unique("nnp-restricted");
+        try
+        {
+            var runPlain = await daemon.Docker("run", "-d", "--name", plain, "busybox", "sleep", "300");
+            var runRestricted = await daemon.Docker("run", "-d", "--name", restricted, "--security-opt", "no-new-privileges", "busybox", "sleep", "300");
+            Assert.True(runPlain.ExitCode == 0 && runRestricted.ExitCode == 0, runPlain + "\n" + runRestricted);
+
+            var execPlain = await daemon.Docker("exec", plain, "grep", "NoNewPrivs", "/proc/self/status");
+            var execRestricted = await daemon.Docker("exec", restricted, "grep", "NoNewPrivs", "/proc/self/status");
+
+            Assert.True(execPlain.ExitCode == 0 && execRestricted.ExitCode == 0, execPlain + "\n" + execRestricted);
+            Assert.EndsWith("0", execPlain.Stdout.Trim());
+            Assert.EndsWith("1", execRestricted.Stdout.Trim());
+        }
+        finally
+        {
+            await daemon.Docker("rm", "-f", plain, restricted);
+        }
+    }
+
+    [Fact]
     public async Task PrivilegedAllowsMountAndADefaultContainerCannot()
     {
         var plain = await daemon.Docker("run", "--rm", "busybox", "sh", "-c", "mkdir /mnt && mount -t tmpfs none /mnt");

@@ -4,10 +4,11 @@ using Modular.Api.Models;
 namespace Modular.Kernel.Security;
 
 /// <summary>
-/// An exec process runs with the container's own capability set (its --cap-add/--cap-drop, or everything when the
-/// container is privileged), as dockerd does; `exec --privileged` widens it to every capability.
+/// An exec process runs under the container's own restrictions, as dockerd's do: its capability set (its
+/// --cap-add/--cap-drop, or everything when the container is privileged; `exec --privileged` widens it to every
+/// capability) and its --security-opt no-new-privileges.
 /// </summary>
-public static class ExecCapabilities
+public static class ExecSecurity
 {
     public static void Apply(JsonObject process, HostConfig host, bool execPrivileged)
     {
@@ -19,5 +20,6 @@ public static class ExecCapabilities
             ["effective"] = list.DeepClone(),
             ["permitted"] = list.DeepClone(),
         };
+        process["noNewPrivileges"] = SecurityOptions.Parse(host.SecurityOpt).NoNewPrivileges;
     }
 }
