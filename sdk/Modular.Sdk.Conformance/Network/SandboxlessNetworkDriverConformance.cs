@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Modular.Sdk.Network;
 using Xunit;
 
@@ -71,7 +70,7 @@ public abstract class SandboxlessNetworkDriverConformance
     public void A_full_endpoint_lifecycle_leaves_the_namespace_untouched()
     {
         var driver = CreateDriver();
-        using var sandbox = ExpectedSandbox == SandboxKind.Private ? TestNetworkNamespace.Create() : null;
+        using var sandbox = ExpectedSandbox == SandboxKind.Private ? NetworkSandbox.Create() : null;
         var sandboxKey = sandbox?.Path ?? "/proc/1/ns/net";
         var linksBefore = sandbox?.LinkNames() ?? HostLinkNames();
 
@@ -92,54 +91,4 @@ public abstract class SandboxlessNetworkDriverConformance
 
     private static string[] HostLinkNames() =>
         Directory.GetFileSystemEntries("/sys/class/net").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
-
-    /// <summary>A named network namespace made with <c>ip netns add</c>, with loopback up as the kernel leaves it; removed on dispose.</summary>
-    private sealed class TestNetworkNamespace : IDisposable
-    {
-        private TestNetworkNamespace(string name) => Name = name;
-
-        public string Name { get; }
-
-        public string Path => $"/run/netns/{Name}";
-
-        public static TestNetworkNamespace Create()
-        {
-            var name = $"modconf-{Environment.ProcessId}-{Guid.NewGuid():N}"[..24];
-            Run("ip", "netns", "add", name);
-            var created = new TestNetworkNamespace(name);
-            try
-            {
-                Run("ip", "-n", name, "link", "set", "lo", "up");
-                return created;
-            }
-            catch
-            {
-                created.Dispose();
-                throw;
-            }
-        }
-
-        public string[] LinkNames() =>
-            Run("ip", "-n", Name, "-o", "link", "show")
-                .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(line => line.Split(':')[1].Trim().Split('@')[0])
-                .Order(StringComparer.Ordinal)
-                .ToArray();
-
-        public void Dispose() => Run("ip", "netns", "delete", Name);
-
-        private static string Run(string program, params string[] arguments)
-        {
-            var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {error}");
-            }
-            return output.GetAwaiter().GetResult();
-        }
-    }
 }

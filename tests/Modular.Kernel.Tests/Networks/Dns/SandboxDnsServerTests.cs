@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Modular.Kernel.Networks.Dns;
 using Modular.Kernel.Networks.EtcFiles;
+using Modular.Sdk.Conformance.Network;
 using Xunit;
 
 namespace Modular.Kernel.Tests.Networks.Dns;
@@ -14,7 +15,7 @@ namespace Modular.Kernel.Tests.Networks.Dns;
 public sealed class SandboxDnsServerTests : IAsyncLifetime
 {
     private const string ContainerId = "0123456789ab0123456789ab0123456789ab0123456789ab0123456789ab0123";
-    private readonly TestNamespace _namespace = TestNamespace.Create();
+    private readonly NetworkSandbox _namespace = NetworkSandbox.Create();
     private readonly Directory _directory = new();
     private readonly UpstreamDnsServer _upstream = new("outside.test", IPAddress.Parse("192.0.2.10"));
     private IReadOnlyList<ExternalNameServer> _upstreams = [];
