@@ -92,12 +92,15 @@ build() {
   done < <(find drivers -name '*.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
   log "publishing modular (Native AOT)"
   publish cli/Modular.Cli -r linux-x64 -o "$staging"
+  log "publishing modular-shim (Native AOT)"
+  publish kernel/Modular.Shim -r linux-x64 -o "$staging"
   # modular-verify runs the xunit conformance kit for `modular driver verify`; reflection-heavy, so not inside the AOT CLI.
   log "publishing modular-verify"
   publish tools/Modular.Verify -o "$staging/verify"
 
   [[ -x "$staging/modulard" ]] || die "publish produced no $staging/modulard"
   [[ -x "$staging/modular" ]] || die "publish produced no $staging/modular"
+  [[ -x "$staging/modular-shim" ]] || die "publish produced no $staging/modular-shim"
   rm -rf "$bin.old"
   [[ -d "$bin" ]] && mv "$bin" "$bin.old"
   mv "$staging" "$bin"

@@ -88,8 +88,10 @@ public static class ModularEngine
             .AddSingleton(new EndpointStore(config.DataRoot))
             .AddSingleton<HostPorts>()
             .AddSingleton<ContainerNetworking>()
+            .AddSingleton<SurvivingEndpoints>()
             .AddSingleton(sp => new ImageService(config.DataRoot, storage, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ImageService>()))
             .AddSingleton<RuntimeCatalog>()
+            .AddSingleton<Runtime.Shims.ShimLauncher>()
             .AddSingleton(sp => new Volumes.VolumeStore(config.DataRoot, sp.GetRequiredService<ContainerStore>(), sp.GetRequiredService<EventBus>(), sp.GetRequiredService<ILogger<Volumes.VolumeStore>>()))
             .AddSingleton<Containers.Mounts.ContainerMountSetup>()
             .AddSingleton<ContainerService>()
@@ -135,13 +137,19 @@ public static class ModularEngine
     public static async Task PrepareAsync(WebApplication app, CancellationToken cancellationToken)
     {
         ProcessSyscalls.BecomeChildSubreaper();
-        app.Services.GetRequiredService<NetworkStore>().Initialize();
         var reconciler = app.Services.GetRequiredService<ContainerReconciler>();
+        // Containers that kept running while the daemon was away come back first, so that re-creating the networks
+        // and reconciling mounts spares what they use.
+        var survivors = reconciler.ReattachSurvivors();
+        var surviving = app.Services.GetRequiredService<SurvivingEndpoints>();
+        surviving.HandBack(survivors);
+        app.Services.GetRequiredService<NetworkStore>().Initialize();
         app.Services.GetRequiredService<Volumes.VolumeStore>().Load();
-        await reconciler.ReconcileAsync(cancellationToken);
+        await reconciler.ReconcileAsync(survivors, cancellationToken);
         app.Services.GetRequiredService<Health.OomWatcher>().Start();
         await app.Services.GetRequiredService<Build.DockerfileBuilder>().RemoveLeftoversAsync();
-        app.Services.GetRequiredService<ContainerNetworking>().ReleaseAll();
+        app.Services.GetRequiredService<ContainerNetworking>().ReleaseAll(survivors.Select(c => c.Id).ToHashSet(StringComparer.Ordinal));
+        surviving.Resume(survivors);
         RunWhenStarted(app, () => reconciler.RestartByPolicyAsync(CancellationToken.None));
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -152,7 +160,9 @@ public static class ModularEngine
             {
                 app.Services.GetRequiredService<ContainerShutdown>().StopAllAsync().GetAwaiter().GetResult();
             }
-            foreach (var driver in app.Services.GetRequiredService<DriverCatalog>().Created.OfType<Sdk.Storage.IStorageDriver>())
+            // Containers left running keep their root filesystems mounted; the next start unmounts what nobody claims.
+            var anyRunning = app.Services.GetRequiredService<ContainerStore>().All.Any(c => ContainerLifecycle.IsActive(c.State.Status));
+            foreach (var driver in app.Services.GetRequiredService<DriverCatalog>().Created.OfType<Sdk.Storage.IStorageDriver>().Where(_ => !anyRunning))
             {
                 driver.Cleanup();
             }

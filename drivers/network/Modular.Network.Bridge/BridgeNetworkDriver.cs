@@ -12,7 +12,7 @@ namespace Modular.Network.Bridge;
 /// Endpoints live in memory only: containers do not survive the daemon, and re-creating a network at daemon start
 /// replaces its rules and removes veths left on its bridge.
 /// </summary>
-public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver
+public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver, IEndpointRestore
 {
     public const string DriverName = "bridge";
 
@@ -40,6 +40,7 @@ public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver
                 LinkCommands.DeleteLink(stale);
             }
             NftRuleset.Apply(settings);
+            PublishRestored(network.Id, settings);
         }
         catch when (!existed)
         {
@@ -48,6 +49,20 @@ public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver
             throw;
         }
         _networks[network.Id] = settings;
+    }
+
+    public void RestoreEndpoint(string networkId, string endpointId, EndpointSpec endpoint)
+    {
+        _endpoints[endpointId] = new BridgeEndpoint(networkId, HostVethName(endpointId), endpoint) { Joined = true };
+    }
+
+    // A freshly applied ruleset has no published ports: those of endpoints that survived a daemon restart go back in.
+    private void PublishRestored(string networkId, BridgeSettings settings)
+    {
+        foreach (var endpoint in _endpoints.Values.Where(e => e.NetworkId == networkId && e.Joined && e.Spec.PortBindings.Count > 0))
+        {
+            NftRuleset.Publish(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv4Address));
+        }
     }
 
     public void DeleteNetwork(string networkId)

@@ -44,7 +44,8 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver, IStorageDriv
         Directory.CreateDirectory(Path.Join(_root, LinksFolder));
         FileTree.RemoveAll(_scratch);
         Directory.CreateDirectory(_scratch);
-        UnmountLeftovers();
+        // Mounts an earlier run left are not unmounted here: a container that outlived the daemon still uses its own,
+        // and Get adopts it. The engine unmounts the ones nobody claims, and Cleanup unmounts everything.
         _mounter = new OverlayMounter(Path.Join(_root, LinksFolder));
         _quotas = ProjectQuotas.TryOpen(_root, LayerDirectories(), out var noQuotaReason);
         if (_quotas is null && _options.DefaultContainerSize > 0)
@@ -338,6 +339,12 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver, IStorageDriv
         if (lowers.Count == 0)
         {
             return paths.Diff; // nothing to stack: the layer's own directory is its whole filesystem
+        }
+        if (MountTable.IsMountPoint(paths.Merged))
+        {
+            // Mounted by an earlier run for a container that kept running: a second overlay on the same upper
+            // directory would be undefined behaviour, so this one is taken over.
+            return paths.Merged;
         }
         if (File.Exists(paths.CommittedMarker))
         {

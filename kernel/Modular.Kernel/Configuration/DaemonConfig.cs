@@ -26,7 +26,7 @@ public sealed record DaemonConfig
     public string? Bip { get; init; }
     /// <summary>The default bridge network's interface name (Docker's <c>bridge</c>/<c>-b</c>); modular0 when unset.</summary>
     public string? Bridge { get; init; }
-    public bool LiveRestore { get; init; }
+    public bool LiveRestore { get; init; } = true;
     /// <summary>daemon.json's <c>default-address-pools</c>; empty means Docker's built-in pools.</summary>
     public IReadOnlyList<DefaultAddressPool> DefaultAddressPools { get; init; } = [];
     /// <summary>Only <c>false</c> is honoured (ports are DNAT rules, never proxied); <c>true</c> is refused at start.</summary>

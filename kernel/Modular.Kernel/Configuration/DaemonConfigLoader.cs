@@ -218,7 +218,7 @@ public static class DaemonConfigLoader
             Labels = Get<List<string>>("labels", []),
             Bip = Get<string?>("bip", null),
             Bridge = Get<string?>("bridge", null),
-            LiveRestore = Get("live-restore", false),
+            LiveRestore = Get("live-restore", true),
             Group = Get<string?>("group", null),
             DefaultAddressPools = Get<List<DefaultAddressPool>>("default-address-pools", []),
             UserlandProxy = values.TryGetValue("userland-proxy", out var proxy) && proxy is bool enabled ? enabled : null,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Modular.Kernel.Host;
 using Modular.Kernel.Runtime;
+using Modular.Kernel.Runtime.Shims;
 using Modular.Kernel.Streams;
 using Modular.Sdk;
 using Modular.Sdk.Logging;
@@ -12,7 +13,7 @@ namespace Modular.Kernel.Containers;
 /// Runs containers through their OCI runtime: start (rootfs mounted, generated /etc files, config.json, create,
 /// start), the exit monitor (collects the status as subreaper, drains the output, releases the rootfs), stop, kill.
 /// </summary>
-public sealed class ContainerRunner(ContainerService containers, Health.HealthMonitors health, ILogger<ContainerRunner> logger)
+public sealed class ContainerRunner(ContainerService containers, Health.HealthMonitors health, ShimLauncher shims, ILogger<ContainerRunner> logger)
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
@@ -56,15 +57,14 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
         var runtime = containers.Runtimes.Get(container.Runtime);
         var bundle = BundleOf(container);
         var rootfs = storage.Get(container.LayerId);
-        CreatedContainer? created = null;
-        Terminal? terminal = null;
+        ShimSession session;
         try
         {
             var spec = Security.ContainerSecurity.Apply((System.Text.Json.Nodes.JsonObject)BuildSpec(container, rootfs), container.HostConfig, rootfs);
             Directory.CreateDirectory(bundle);
             Persistence.AtomicFile.WriteAllBytes(Path.Combine(bundle, "config.json"),
                 JsonSerializer.SerializeToUtf8Bytes(spec, new JsonSerializerOptions { WriteIndented = false }));
-            (created, terminal) = await CreateInRuntimeAsync(runtime, container, bundle, cancellationToken);
+            session = await CreateInRuntimeAsync(runtime, container, bundle, cancellationToken);
         }
         catch (Exception e)
         {
@@ -74,38 +74,25 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
             throw;
         }
 
-        var logging = containers.Drivers.Logging(container.LogDriver);
-        var sink = logging.CreateSink(LogContextOf(container));
-        var hub = handle.Hub;
-        // With a TTY the container's stdout and stderr are both the terminal, as in Docker: one stream, no stderr.
-        var copier = terminal is null
-            ? OutputCopier.CopyAsync(created.Stdout, created.Stderr, sink, hub)
-            : OutputCopier.CopyAsync(terminal.Stream, Stream.Null, sink, hub);
-        if (terminal is not null && container.HostConfig.ConsoleSize is [var height, var width])
+        var output = AttachOutput(container, handle, session);
+        if (session.Terminal is { } terminal && container.HostConfig.ConsoleSize is [var height, var width])
         {
             terminal.Resize((ushort)height, (ushort)width);
         }
-        handle.Terminal = terminal;
-        var stdin = terminal?.Stream ?? created.Stdin;
-        if (!container.Config.OpenStdin || terminal is not null)
-        {
-            created.Stdin.Close();
-        }
-
         try
         {
             // The init waits for `start`: its namespace is plumbed before the process runs.
-            containers.Networking.Attach(container, created.Pid);
+            containers.Networking.Attach(container, session.Pid);
             await runtime.StartAsync(container.Id, cancellationToken);
         }
         catch (Exception e)
         {
             containers.Networking.Detach(container.Id);
-            ProcessSyscalls.Signal(created.Pid, Signals.Kill);
-            ProcessSyscalls.WaitForExit(created.Pid);
-            await Task.WhenAny(copier, Task.Delay(DrainTimeout, CancellationToken.None));
-            sink.Dispose();
-            created.Dispose();
+            ProcessSyscalls.Signal(session.Pid, Signals.Kill);
+            session.WaitForExit();
+            await Task.WhenAny(output.Copier, Task.Delay(DrainTimeout, CancellationToken.None));
+            output.Close(session);
+            shims.Forget(container.Id);
             await runtime.DeleteAsync(container.Id, CancellationToken.None);
             containers.Mounts.Release(container);
             storage.Put(container.LayerId);
@@ -113,17 +100,70 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
             throw;
         }
 
-        container.State.Pid = created.Pid;
+        container.State.Pid = session.Pid;
         container.State.StartedAt = DateTimeOffset.UtcNow;
         container.State.ExitCode = 0;
         container.State.Error = "";
-        handle.Pid = created.Pid;
-        handle.BeginRun(container.Config.OpenStdin ? stdin : null);
         container.State.OomKilled = false;
-        health.Start(container);
+        BeginRun(container, handle, session, output);
         containers.Transition(container, ContainerTransition.Start);
+        StartExitMonitor(container, handle, session, output);
+    }
 
-        var monitor = new Thread(() => MonitorExit(container, handle, created, terminal, copier, sink))
+    /// <summary>
+    /// Takes a container that kept running while the daemon was away back under supervision: its output flows to its
+    /// log again, attach and signals work, and its exit is recorded. False when its shim is gone.
+    /// </summary>
+    public bool Reattach(Container container, out string rootfs)
+    {
+        rootfs = "";
+        ShimSession? session;
+        try
+        {
+            session = shims.TryReattach(container.Id);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning(e, "Could not reattach to the shim of {Container}", container.ShortId);
+            session = null;
+        }
+        if (session is null)
+        {
+            return false;
+        }
+        var handle = containers.HandleOf(container);
+        // The previous daemon's reference on the root filesystem died with it; the run holds one until it exits.
+        rootfs = containers.Drivers.Storage(container.StorageDriver).Get(container.LayerId);
+        var output = AttachOutput(container, handle, session);
+        container.State.Pid = session.Pid;
+        BeginRun(container, handle, session, output);
+        containers.Store.Save(container);
+        StartExitMonitor(container, handle, session, output);
+        return true;
+    }
+
+    /// <summary>Connects the run's output to its log and to attached clients, and decides what stdin clients get.</summary>
+    private RunOutput AttachOutput(Container container, ContainerHandle handle, ShimSession session)
+    {
+        var sink = containers.Drivers.Logging(container.LogDriver).CreateSink(LogContextOf(container));
+        // With a TTY the container's stdout and stderr are both the terminal, as in Docker: one stream, no stderr.
+        var copier = session.Terminal is { } terminal
+            ? OutputCopier.CopyAsync(terminal.Stream, Stream.Null, sink, handle.Hub)
+            : OutputCopier.CopyAsync(session.Stdout!, session.Stderr!, sink, handle.Hub);
+        handle.Terminal = session.Terminal;
+        return new RunOutput(sink, copier, container.Config.OpenStdin ? session.Terminal?.Stream ?? session.Stdin : null);
+    }
+
+    private void BeginRun(Container container, ContainerHandle handle, ShimSession session, RunOutput output)
+    {
+        handle.Pid = session.Pid;
+        handle.BeginRun(output.Stdin);
+        health.Start(container);
+    }
+
+    private void StartExitMonitor(Container container, ContainerHandle handle, ShimSession session, RunOutput output)
+    {
+        var monitor = new Thread(() => MonitorExit(container, handle, session, output))
         {
             IsBackground = true,
             Name = $"exit-{container.ShortId}",
@@ -131,20 +171,17 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
         monitor.Start();
     }
 
-    private static async Task<(CreatedContainer Created, Terminal? Terminal)> CreateInRuntimeAsync(
-        OciRuntime runtime, Container container, string bundle, CancellationToken cancellationToken)
+    private async Task<ShimSession> CreateInRuntimeAsync(OciRuntime runtime, Container container, string bundle, CancellationToken cancellationToken)
     {
         try
         {
-            return await TerminalCapture.RunAsync(container.Config.Tty,
-                socket => runtime.CreateAsync(container.Id, bundle, socket, cancellationToken), cancellationToken);
+            return await shims.CreateAsync(runtime, container.Id, bundle, container.Config.Tty, container.Config.OpenStdin, cancellationToken);
         }
         catch (DriverException e) when (e.Message.Contains("exists", StringComparison.Ordinal))
         {
             // State left by a run whose clean-up failed: clear it and try once more.
             await runtime.DeleteAsync(container.Id, cancellationToken);
-            return await TerminalCapture.RunAsync(container.Config.Tty,
-                socket => runtime.CreateAsync(container.Id, bundle, socket, cancellationToken), cancellationToken);
+            return await shims.CreateAsync(runtime, container.Id, bundle, container.Config.Tty, container.Config.OpenStdin, cancellationToken);
         }
     }
 
@@ -230,14 +267,12 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
         }
     }
 
-    private void MonitorExit(Container container, ContainerHandle handle, CreatedContainer created, Terminal? terminal, Task copier, ILogSink sink)
+    private void MonitorExit(Container container, ContainerHandle handle, ShimSession session, RunOutput output)
     {
-        var exitCode = ProcessSyscalls.WaitForExit(created.Pid);
+        var exitCode = session.WaitForExit();
         containers.Networking.Detach(container.Id);
-        Task.WhenAny(copier, Task.Delay(DrainTimeout)).GetAwaiter().GetResult();
-        sink.Dispose();
-        created.Dispose();
-        terminal?.Dispose();
+        Task.WhenAny(output.Copier, Task.Delay(DrainTimeout)).GetAwaiter().GetResult();
+        output.Close(session);
         handle.Terminal = null;
 
         // The runtime's record is deleted after the exit is reported, off the path of `docker run --rm`; the next
@@ -271,6 +306,10 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
         {
             handle.Lock.Release();
         }
+        // Only now, with the exit on disk, may the shim forget it.
+        session.Release();
+        session.Dispose();
+        shims.Forget(container.Id);
 
         if (container.HostConfig.AutoRemove)
         {

@@ -192,10 +192,10 @@ public sealed class ContainerNetworking(NetworkStore networks, EndpointStore end
         hostPorts.Release(containerId);
     }
 
-    /// <summary>At daemon start no container runs: every endpoint still recorded as live is a leftover to release.</summary>
-    public void ReleaseAll()
+    /// <summary>At daemon start: every endpoint still recorded as live whose container did not survive is a leftover to release.</summary>
+    public void ReleaseAll(IReadOnlySet<string> survivors)
     {
-        foreach (var containerId in endpoints.All.Where(r => r.Active).Select(r => r.ContainerId).Distinct().ToList())
+        foreach (var containerId in endpoints.All.Where(r => r.Active && !survivors.Contains(r.ContainerId)).Select(r => r.ContainerId).Distinct().ToList())
         {
             logger.LogInformation("Releasing the network endpoints of {Container}, which did not survive the previous daemon", containerId[..12]);
             Detach(containerId);

@@ -26,19 +26,17 @@ public sealed class OciRuntime
 
     public string StateRoot => _stateRoot;
 
-    /// <summary>
-    /// Creates the container from the bundle. Its init inherits the returned process's stdio pipes and waits for
-    /// <see cref="StartAsync"/>; errors the runtime reports (e.g. an executable not found) are thrown with its words.
-    /// </summary>
-    public async Task<CreatedContainer> CreateAsync(string id, string bundle, string? consoleSocket, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(_stateRoot);
-        var pidFile = Path.Combine(bundle, "init.pid");
-        var logFile = Path.Combine(bundle, "runtime.log");
-        File.Delete(logFile);
-        return await LaunchDetachedAsync("create", logFile, pidFile,
-            ["create", "--bundle", bundle, "--pid-file", pidFile, .. ConsoleArguments(consoleSocket), id], cancellationToken);
-    }
+    /// <summary>The runtime binary and the global arguments daemon.json gives it, for the shim that runs `create`.</summary>
+    public string BinaryPath => _config.Path;
+
+    public IReadOnlyList<string> GlobalArguments => _config.RuntimeArgs;
+
+    /// <summary>The files a `create` in <paramref name="bundle"/> leaves: its JSON log and the init's pid.</summary>
+    public static string CreateLogFile(string bundle) => Path.Combine(bundle, "runtime.log");
+
+    /// <summary>The error of a failed `create`, in the runtime's own words from its JSON log (or its stderr).</summary>
+    public DriverException CreateFailure(string bundle, string stderr) =>
+        RuntimeError("create", LastError(CreateLogFile(bundle)) ?? stderr.Trim());
 
     public Task StartAsync(string id, CancellationToken cancellationToken) => RunAsync(cancellationToken, "start", id);
 
