@@ -86,14 +86,7 @@ check_image() {
   [[ "$output" == "$files"$'\n'"built" ]] || log "$name: the built image printed '$output', not '$files' and 'built'"
 }
 
-log "docker CLI: $("$docker_cli" --version)"
-log "starting private modulard and dockerd under $bench_root"
-start_modulard modulard "$bench_root/modulard" overlay2
-start_dockerd dockerd "$bench_root/dockerd"
-for name in "${daemons[@]}"; do
-  log "$name: importing busybox:latest"
-  import_busybox "${daemon_host[$name]}"
-done
+start_modulard_and_dockerd
 
 log "cold builds (--no-cache): $cold_warmups warm-up + $cold_runs runs each"
 measure cold "$cold_warmups" "$cold_runs" --no-cache
@@ -101,23 +94,14 @@ log "cached rebuilds: $cached_warmups warm-up + $cached_runs runs each"
 measure cached "$cached_warmups" "$cached_runs"
 for name in "${daemons[@]}"; do check_image "$name"; done
 
-cell_ratio() {
-  local m="${result[$1,modulard]}" d="${result[$1,dockerd]}"
-  if [[ "$m" =~ ^[0-9.]+$ && "$d" =~ ^[0-9.]+$ ]] && awk -v d="$d" 'BEGIN { exit !(d > 0) }'; then
-    awk -v m="$m" -v d="$d" 'BEGIN { printf "%.2f", m / d }'
-  else
-    printf -- '-'
-  fi
-}
-
 row() { printf '| %-46s | %12s | %12s | %6s |\n' "$@"; }
 
 echo
 echo "Classic builder, modulard vs dockerd 20.10 (ms, median; ratio = modulard / dockerd)"
 row figure modulard dockerd ratio
-printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..14})" "$(printf -- '-%.0s' {1..8})"
-row "cold build, --no-cache (median of $cold_runs)" "${result[cold,modulard]}" "${result[cold,dockerd]}" "$(cell_ratio cold)"
-row "cached rebuild (median of $cached_runs)" "${result[cached,modulard]}" "${result[cached,dockerd]}" "$(cell_ratio cached)"
+table_rule 46 12 12 6
+row "cold build, --no-cache (median of $cold_runs)" "${result[cold,modulard]}" "${result[cold,dockerd]}" "$(ratio_cell "${result[cold,modulard]}" "${result[cold,dockerd]}")"
+row "cached rebuild (median of $cached_runs)" "${result[cached,modulard]}" "${result[cached,dockerd]}" "$(ratio_cell "${result[cached,modulard]}" "${result[cached,dockerd]}")"
 echo
 echo "Targets: cold at most 0.7x dockerd; cached no slower than dockerd."
 if [[ -s "$errors_log" ]]; then

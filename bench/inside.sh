@@ -158,14 +158,7 @@ stats_rows_cell() {
 
 # --- run -----------------------------------------------------------------------------------------------------------
 
-log "docker CLI: $("$docker_cli" --version)"
-log "starting private modulard and dockerd under $bench_root"
-start_modulard modulard "$bench_root/modulard" overlay2
-start_dockerd dockerd "$bench_root/dockerd"
-for name in "${daemons[@]}"; do
-  log "$name: importing busybox:latest"
-  import_busybox "${daemon_host[$name]}"
-done
+start_modulard_and_dockerd
 
 log "exec: $exec_warmups warm-ups + $exec_runs runs each"
 for name in "${daemons[@]}"; do prepare_exec "$name"; done
@@ -184,25 +177,16 @@ done
 log "stats: $stats_warmups warm-up + $stats_runs runs each"
 alternate stats "$stats_warmups" "$stats_runs" sample_stats
 
-cell_ratio() {
-  local m="${result[$1,modulard]}" d="${result[$1,dockerd]}"
-  if [[ "$m" =~ ^[0-9.]+$ && "$d" =~ ^[0-9.]+$ ]] && awk -v d="$d" 'BEGIN { exit !(d > 0) }'; then
-    awk -v m="$m" -v d="$d" 'BEGIN { printf "%.2f", m / d }'
-  else
-    printf -- '-'
-  fi
-}
-
 row() { printf '| %-46s | %20s | %20s | %6s |\n' "$@"; }
 
 echo
 echo "Inside running containers, modulard vs dockerd 20.10 (ms, median; ratio = modulard / dockerd)"
 row figure modulard dockerd ratio
-printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" "$(printf -- '-%.0s' {1..22})" "$(printf -- '-%.0s' {1..22})" "$(printf -- '-%.0s' {1..8})"
-row "exec true (median of $exec_runs)" "${result[exec,modulard]}" "${result[exec,dockerd]}" "$(cell_ratio exec)"
-row "stats --no-stream, $stats_containers running (median of $stats_runs)" "${result[stats,modulard]}" "${result[stats,dockerd]}" "$(cell_ratio stats)"
+table_rule 46 20 20 6
+row "exec true (median of $exec_runs)" "${result[exec,modulard]}" "${result[exec,dockerd]}" "$(ratio_cell "${result[exec,modulard]}" "${result[exec,dockerd]}")"
+row "stats --no-stream, $stats_containers running (median of $stats_runs)" "${result[stats,modulard]}" "${result[stats,dockerd]}" "$(ratio_cell "${result[stats,modulard]}" "${result[stats,dockerd]}")"
 row "  stats rows with data (fewest in a run)" "$(stats_rows_cell modulard)" "$(stats_rows_cell dockerd)" ""
-row "logs of $logs_lines lines >/dev/null (median of $logs_runs)" "${result[logs,modulard]}" "${result[logs,dockerd]}" "$(cell_ratio logs)"
+row "logs of $logs_lines lines >/dev/null (median of $logs_runs)" "${result[logs,modulard]}" "${result[logs,dockerd]}" "$(ratio_cell "${result[logs,modulard]}" "${result[logs,dockerd]}")"
 echo
 echo "Targets: exec and logs below 0.5x dockerd; stats of all $stats_containers under 1000 ms."
 echo "The docker CLI adds a fixed 500 ms to stats --no-stream: it prints at the first tick of a 500 ms ticker started"

@@ -165,6 +165,37 @@ import_busybox() {
   DOCKER_HOST="$1" "$repo/contrib/mkimage/busybox.sh" --docker >/dev/null
 }
 
+# The usual pair under bench_root: modulard (overlay2) and dockerd, each with busybox:latest.
+start_modulard_and_dockerd() {
+  local name
+  log "docker CLI: $("$docker_cli" --version)"
+  log "starting private modulard and dockerd under $bench_root"
+  start_modulard modulard "$bench_root/modulard" overlay2
+  start_dockerd dockerd "$bench_root/dockerd"
+  for name in modulard dockerd; do
+    log "$name: importing busybox:latest"
+    import_busybox "${daemon_host[$name]}"
+  done
+}
+
+# ratio_cell MODULARD DOCKERD: MODULARD / DOCKERD with two decimals when both are numbers and DOCKERD is not 0, else "-".
+ratio_cell() {
+  if [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]] && awk -v d="$2" 'BEGIN { exit !(d > 0) }'; then
+    awk -v m="$1" -v d="$2" 'BEGIN { printf "%.2f", m / d }'
+  else
+    printf -- '-'
+  fi
+}
+
+# table_rule WIDTH...: the |----|----| line under a markdown table header whose cells are WIDTH characters wide.
+table_rule() {
+  local width
+  for width in "$@"; do
+    printf '|%s' "$(printf -- '-%.0s' $(seq 1 $((width + 2))))"
+  done
+  printf '|\n'
+}
+
 # build_layered_archive ARCHIVE IMAGE LAYERS MIB: unless ARCHIVE exists, writes a `docker save` archive in the
 # legacy layout (manifest.json, repositories, <v1 id>/{VERSION,json,layer.tar}) of IMAGE, whose LAYERS layers each add
 # one MIB MiB file of random bytes: incompressible, so no daemon gains by chance. Built next to ARCHIVE.
