@@ -14,22 +14,10 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$repo_root/contrib/mkimage/lib.sh"
-client=modular
-output=""
-host=""
 tag="busybox:latest"
+mkimage_value_options[--tag]="tag NAME:TAG"
 
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --docker) client=docker ;;
-    --output) output="${2:?--output needs a file}"; shift ;;
-    -H | --host) host="${2:?$1 needs a host}"; shift ;;
-    --tag) tag="${2:?--tag needs NAME:TAG}"; shift ;;
-    -h | --help) mkimage_usage; exit 0 ;;
-    *) echo "busybox.sh: unknown argument $1" >&2; mkimage_usage >&2; exit 2 ;;
-  esac
-  shift
-done
+mkimage_parse_args "$@"
 
 # The dynamic `busybox` package also ships /bin/busybox, but the image has no libc: it must be the static one.
 mkimage_ensure_package busybox-static

@@ -14,26 +14,14 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$repo_root/contrib/mkimage/lib.sh"
-client=modular
-output=""
-host=""
 tag="debian:bookworm"
 mirror=""
 suite=bookworm
 cache="${MODULAR_MKIMAGE_CACHE:-/var/cache/modular-mkimage}"
+mkimage_value_options[--tag]="tag NAME:TAG"
+mkimage_value_options[--mirror]="mirror a URL"
 
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --docker) client=docker ;;
-    --output) output="${2:?--output needs a file}"; shift ;;
-    -H | --host) host="${2:?$1 needs a host}"; shift ;;
-    --tag) tag="${2:?--tag needs NAME:TAG}"; shift ;;
-    --mirror) mirror="${2:?--mirror needs a URL}"; shift ;;
-    -h | --help) mkimage_usage; exit 0 ;;
-    *) echo "debian.sh: unknown argument $1" >&2; mkimage_usage >&2; exit 2 ;;
-  esac
-  shift
-done
+mkimage_parse_args "$@"
 
 [[ $EUID -eq 0 ]] || { echo "debian.sh: debootstrap needs root" >&2; exit 1; }
 

@@ -1,11 +1,42 @@
 # Shared by the contrib/mkimage/*.sh image builders (sourced, not run): usage, host packages and the import into an
-# engine. The sourcing script sets repo_root, client (modular or docker) and host (empty or a -H value), and before
-# mkimage_import tags (the first is imported, the others tagged from it) and import_options (import's -c/-m flags).
+# engine. The sourcing script sets repo_root first; mkimage_parse_args sets client (modular or docker), output (empty or
+# a file) and host (empty or a -H value). Before mkimage_import the script sets tags (the first is imported, the others
+# tagged from it) and import_options (import's -c/-m flags).
 
 mkimage_name="${0##*/}"
+client=modular
+output=""
+host=""
+# Options of the script's own that take a value: "--option" -> "variable HINT" (HINT names the value in the error).
+declare -A mkimage_value_options=()
 
 # The script's header comment (from line 2 to the first line that is not a comment) is its usage.
 mkimage_usage() { awk 'NR > 1 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "$0"; }
+
+# The options every builder takes (--docker, --output FILE, -H/--host HOST, -h/--help) and those in
+# mkimage_value_options; anything else is an error (status 2).
+mkimage_parse_args() {
+  local variable hint
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --docker) client=docker ;;
+      --output) output="${2:?--output needs a file}"; shift ;;
+      -H | --host) host="${2:?$1 needs a host}"; shift ;;
+      -h | --help) mkimage_usage; exit 0 ;;
+      *)
+        if [[ -z "${mkimage_value_options[$1]:-}" ]]; then
+          echo "$mkimage_name: unknown argument $1" >&2
+          mkimage_usage >&2
+          exit 2
+        fi
+        read -r variable hint <<<"${mkimage_value_options[$1]}"
+        printf -v "$variable" '%s' "${2:?$1 needs $hint}"
+        shift
+        ;;
+    esac
+    shift
+  done
+}
 
 # Installs a Debian package on the host unless it is there, refreshing apt's lists only when the first try fails.
 mkimage_ensure_package() {

@@ -15,21 +15,9 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$repo_root/contrib/mkimage/lib.sh"
-client=modular
-output=""
-host=""
 tags=(nginx:latest nginx:alpine)
 
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --docker) client=docker ;;
-    --output) output="${2:?--output needs a file}"; shift ;;
-    -H | --host) host="${2:?$1 needs a host}"; shift ;;
-    -h | --help) mkimage_usage; exit 0 ;;
-    *) echo "nginx.sh: unknown argument $1" >&2; mkimage_usage >&2; exit 2 ;;
-  esac
-  shift
-done
+mkimage_parse_args "$@"
 
 mkimage_ensure_package busybox-static
 
