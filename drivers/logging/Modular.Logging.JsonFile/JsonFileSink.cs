@@ -1,23 +1,31 @@
+using Microsoft.Win32.SafeHandles;
 using Modular.Sdk;
 using Modular.Sdk.Logging;
 
 namespace Modular.Logging.JsonFile;
 
 /// <summary>
-/// Appends messages to the container's json log, one write(2) per message so a reader sees each record whole as
-/// soon as it is logged, and rotates by size.
+/// Appends messages to the container's json log and rotates by size. Lines logged together are held and written
+/// with one write(2) at <see cref="Flush"/> (the copier flushes after each read of the container's output), so a
+/// reader sees whole records as soon as a batch is out; like dockerd, nothing is fsynced.
 /// </summary>
 internal sealed class JsonFileSink : ILogSink
 {
     private const UnixFileMode LogFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+
+    // A caller that never flushes still gets its lines out in writes of about this size.
+    private const int WriteThreshold = 64 * 1024;
 
     private readonly LogFilePaths _paths;
     private readonly JsonFileOptions _options;
     private readonly IDriverLog _log;
     private readonly SharedLogFile _shared;
     private FileStream _stream;
+    // Taken once: FileStream.SafeFileHandle seeks the descriptor each time it is read.
+    private SafeFileHandle _handle;
     private long _size;
-    private byte[] _buffer = new byte[16 * 1024];
+    private byte[] _pending = new byte[WriteThreshold + 16 * 1024];
+    private int _pendingLength;
     private bool _disposed;
 
     public JsonFileSink(LogFilePaths paths, JsonFileOptions options, IDriverLog log)
@@ -30,7 +38,8 @@ internal sealed class JsonFileSink : ILogSink
         try
         {
             _stream = OpenCurrent(paths.Current);
-            _size = RandomAccess.GetLength(_stream.SafeFileHandle);
+            _handle = _stream.SafeFileHandle;
+            _size = RandomAccess.GetLength(_handle);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -42,19 +51,58 @@ internal sealed class JsonFileSink : ILogSink
     public void Log(LogMessage message)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var needed = JsonLogLineEncoder.MaxEncodedLength(message.Line.Length);
-        if (_buffer.Length < needed)
+        var needed = _pendingLength + JsonLogLineEncoder.MaxEncodedLength(message.Line.Length);
+        if (_pending.Length < needed)
         {
-            _buffer = new byte[Math.Max(needed, _buffer.Length * 2)];
+            Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
         }
-        var length = JsonLogLineEncoder.Encode(message, _buffer);
-        if (_options.MaxSize is { } maxSize && _size > 0 && _size + length > maxSize)
+        var length = JsonLogLineEncoder.Encode(message, _pending.AsSpan(_pendingLength));
+        var before = _size + _pendingLength;
+        // The size check is per message, as dockerd's: a file never grows past max-size unless one message does.
+        if (_options.MaxSize is { } maxSize && before > 0 && before + length > maxSize)
         {
+            WritePending(_pendingLength);
             Rotate();
+            _pending.AsSpan(_pendingLength, length).CopyTo(_pending);
+            _pendingLength = 0;
         }
-        RandomAccess.Write(_stream.SafeFileHandle, _buffer.AsSpan(0, length), _size);
-        _size += length;
+        _pendingLength += length;
+        if (_pendingLength >= WriteThreshold)
+        {
+            Flush();
+        }
+    }
+
+    public void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_pendingLength == 0)
+        {
+            return;
+        }
+        WritePending(_pendingLength);
+        _pendingLength = 0;
         _shared.SignalWrite();
+    }
+
+    // Writes the first `length` held bytes; the caller decides what stays held.
+    private void WritePending(int length)
+    {
+        if (length == 0)
+        {
+            return;
+        }
+        try
+        {
+            RandomAccess.Write(_handle, _pending.AsSpan(0, length), _size);
+            _size += length;
+        }
+        catch
+        {
+            // Lines that could not be stored are dropped (as dockerd drops them) rather than retried forever.
+            _pendingLength = 0;
+            throw;
+        }
     }
 
     public void Dispose()
@@ -63,11 +111,23 @@ internal sealed class JsonFileSink : ILogSink
         {
             return;
         }
-        _disposed = true;
-        _stream.Dispose();
-        // The container's files are final once its sink is closed.
-        WaitForCompression();
-        _shared.Release();
+        try
+        {
+            Flush();
+        }
+        catch (IOException e)
+        {
+            // Closing happens when the container stops: a full disk must not fail that, only lose the last lines.
+            _log.Warn($"could not write the last lines of {_paths.Current}: {e.Message}");
+        }
+        finally
+        {
+            _disposed = true;
+            _stream.Dispose();
+            // The container's files are final once its sink is closed.
+            WaitForCompression();
+            _shared.Release();
+        }
     }
 
     private void Rotate()
@@ -88,6 +148,7 @@ internal sealed class JsonFileSink : ILogSink
                 File.Move(_paths.Current, _paths.Rotated(1));
             }
             _stream = OpenCurrent(_paths.Current);
+            _handle = _stream.SafeFileHandle;
             _size = 0;
             _shared.MarkRotated();
         }

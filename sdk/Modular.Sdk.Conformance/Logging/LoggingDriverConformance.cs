@@ -163,6 +163,7 @@ public abstract class LoggingDriverConformance : IDisposable
         using (var sink = driver.CreateSink(Context))
         {
             before.ForEach(sink.Log);
+            sink.Flush();
             var reader = RequireReader(driver);
             await using var stream = reader.ReadAsync(new LogReadOptions(Follow: true, WriterClosed: writerClosed.Task), timeout.Token).GetAsyncEnumerator(timeout.Token);
             for (var i = 0; i < before.Count; i++)
@@ -176,6 +177,7 @@ public abstract class LoggingDriverConformance : IDisposable
                 foreach (var message in after)
                 {
                     sink.Log(message);
+                    sink.Flush();
                     Thread.Sleep(2);
                 }
             });
@@ -214,12 +216,14 @@ public abstract class LoggingDriverConformance : IDisposable
         try
         {
             old.ForEach(sink.Log);
+            sink.Flush();
             var writer = Task.Run(async () =>
             {
                 var extraAfterDelivery = 3;
                 while (writtenFresh < fresh.Count && extraAfterDelivery > 0)
                 {
                     sink.Log(fresh[writtenFresh++]);
+                    sink.Flush();
                     if (firstDelivered.Task.IsCompleted)
                     {
                         extraAfterDelivery--;
@@ -269,6 +273,7 @@ public abstract class LoggingDriverConformance : IDisposable
         var writerClosed = new TaskCompletionSource();
         using var sink = driver.CreateSink(Context);
         sink.Log(Messages(0, 1)[0]);
+        sink.Flush();
         using var cancel = new CancellationTokenSource();
         var reading = ReadAllAsync(driver, new LogReadOptions(Follow: true, WriterClosed: writerClosed.Task), cancel.Token);
 
@@ -286,7 +291,18 @@ public abstract class LoggingDriverConformance : IDisposable
         var driver = CreateDriver();
         var written = Messages(0, 1000, padding: 200);
         using var sink = driver.CreateSink(Context);
-        var writer = Task.Run(() => written.ForEach(sink.Log));
+        // Batches of different sizes, as a copier flushes after each read of the container's output.
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < written.Count; i++)
+            {
+                sink.Log(written[i]);
+                if (i % 7 == 0 || i % 11 == 0)
+                {
+                    sink.Flush();
+                }
+            }
+        });
         var reads = 0;
         var longest = 0;
 
@@ -303,7 +319,29 @@ public abstract class LoggingDriverConformance : IDisposable
         AssertContiguousRun(written, await ReadAllAsync(driver, new LogReadOptions()));
     }
 
-    /// <summary>Writes <paramref name="messages"/> through one sink, opened and closed like one run of the container.</summary>
+    [Fact]
+    public async Task Flushed_messages_are_read_back_while_the_sink_stays_open()
+    {
+        var driver = CreateDriver();
+        var first = Messages(0, 12);
+        var second = Messages(12, 5);
+        using var sink = driver.CreateSink(Context);
+
+        first.ForEach(sink.Log);
+        sink.Flush();
+        var afterFirst = await ReadAllAsync(driver, new LogReadOptions());
+        second.ForEach(sink.Log);
+        sink.Flush();
+        var afterSecond = await ReadAllAsync(driver, new LogReadOptions());
+
+        AssertSameMessages(first, afterFirst);
+        AssertSameMessages([.. first, .. second], afterSecond);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="messages"/> through one sink, opened and closed like one run of the container, without
+    /// flushing: closing the sink must store what it still holds.
+    /// </summary>
     protected void Write(ILoggingDriver driver, IEnumerable<LogMessage> messages)
     {
         using var sink = driver.CreateSink(Context);

@@ -25,8 +25,21 @@ public interface ILoggingDriver
 /// <summary>Where a sink writes. One sink receives messages from one writer thread at a time.</summary>
 public interface ILogSink : IDisposable
 {
-    /// <summary>Stores one message. The sink owns nothing of the message after returning: it copies what it keeps.</summary>
+    /// <summary>
+    /// Stores one message, or holds it until <see cref="Flush"/>. The sink owns nothing of the message after returning:
+    /// it copies what it keeps.
+    /// </summary>
     void Log(LogMessage message);
+
+    /// <summary>
+    /// Called after each batch of messages read together from the container (one read of its output). A sink may hold
+    /// what <see cref="Log"/> gave it until then, to store a batch with one write; once this returns, readers and
+    /// followers see every message logged before it, and <see cref="IDisposable.Dispose"/> stores what is still held.
+    /// The default does nothing, for sinks that store each message as it is logged.
+    /// </summary>
+    void Flush()
+    {
+    }
 }
 
 /// <summary>Reads stored logs back.</summary>

@@ -35,6 +35,50 @@ public sealed class JsonFileRotationTests : IDisposable
         AssertSame(written.TakeLast(2).ToList(), await ReadAllAsync(options, new LogReadOptions(Tail: 2)));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(1000)]
+    public void Batched_writes_rotate_at_the_same_messages_as_single_ones(int batch)
+    {
+        var options = Options(("max-size", "250"), ("max-file", "5"));
+        var written = Messages(40);
+        using var expected = new TempContainer();
+        using (var single = _driver.CreateSink(expected.Context(options)))
+        {
+            foreach (var message in written)
+            {
+                single.Log(message);
+                single.Flush();
+            }
+        }
+
+        using (var sink = _driver.CreateSink(_container.Context(options)))
+        {
+            for (var i = 0; i < written.Count; i++)
+            {
+                sink.Log(written[i]);
+                if ((i + 1) % batch == 0)
+                {
+                    sink.Flush();
+                }
+            }
+        }
+
+        var singleFiles = RotationSuffixes(expected);
+        var batchedFiles = RotationSuffixes(_container);
+        Assert.Equal(5, singleFiles.Count);
+        Assert.Equal(singleFiles.Keys, batchedFiles.Keys);
+        foreach (var (suffix, path) in singleFiles)
+        {
+            Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(batchedFiles[suffix]));
+        }
+    }
+
+    // The container's log files keyed by what follows "<id>-json.log" ("", ".1", ".2"...).
+    private static SortedDictionary<string, string> RotationSuffixes(TempContainer container) =>
+        new(Directory.GetFiles(container.Directory).ToDictionary(f => f[container.LogPath.Length..], f => f), StringComparer.Ordinal);
+
     [Fact]
     public async Task With_one_file_the_log_restarts_when_full()
     {
@@ -101,7 +145,18 @@ public sealed class JsonFileRotationTests : IDisposable
         try
         {
             reading = ReadAllAsync(options, new LogReadOptions(Follow: true, WriterClosed: writerClosed.Task), timeout.Token);
-            await Task.Run(() => written.ForEach(sink.Log), timeout.Token);
+            // Flushed in uneven batches, as the copier flushes after each read: rotations fall inside batches.
+            await Task.Run(() =>
+            {
+                for (var i = 0; i < written.Count; i++)
+                {
+                    sink.Log(written[i]);
+                    if (i % 3 == 2)
+                    {
+                        sink.Flush();
+                    }
+                }
+            }, timeout.Token);
         }
         finally
         {
