@@ -3,68 +3,98 @@ using Modular.Sdk.Logging;
 namespace Modular.Kernel.Streams;
 
 /// <summary>
-/// Pumps a container's stdout and stderr pipes into its log sink (split into lines, as Docker's copier does, with
-/// lines longer than 16 KiB cut into partial messages) and into the attach hub (as raw chunks).
+/// Pumps a container's stdout and stderr into its log sink (one message per line, see <see cref="LogLineSplitter"/>)
+/// and into the attach hub (as raw chunks). Each stream gets a thread of its own doing blocking reads of up to
+/// 32 KiB: a read wakes exactly one thread, with no thread-pool hand-off per line, and whatever lines one read
+/// brings are logged together and flushed once, so a busy container costs one log write per read, not per line.
 /// </summary>
 public static class OutputCopier
 {
-    private const int MaxLine = 16 * 1024;
+    private const int ReadSize = 32 * 1024;
 
+    /// <summary>Completes when both streams have ended; faults with the sink's first error if it failed (the streams are drained regardless).</summary>
     public static Task CopyAsync(Stream stdout, Stream stderr, ILogSink sink, OutputHub hub)
     {
         var sinkLock = new object();
-        return Task.WhenAll(
-            Task.Run(() => PumpAsync(stdout, LogSource.Stdout, sink, sinkLock, hub)),
-            Task.Run(() => PumpAsync(stderr, LogSource.Stderr, sink, sinkLock, hub)));
+        return Task.WhenAll(Start(stdout, LogSource.Stdout, sink, sinkLock, hub), Start(stderr, LogSource.Stderr, sink, sinkLock, hub));
     }
 
-    private static async Task PumpAsync(Stream pipe, LogSource source, ILogSink sink, object sinkLock, OutputHub hub)
+    private static Task Start(Stream pipe, LogSource source, ILogSink sink, object sinkLock, OutputHub hub)
     {
-        var buffer = new byte[32 * 1024];
-        var pending = new MemoryStream();
-        try
+        if (pipe == Stream.Null)
         {
-            int read;
-            while ((read = await pipe.ReadAsync(buffer)) > 0)
+            return Task.CompletedTask;
+        }
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            if (Pump(pipe, source, sink, sinkLock, hub) is { } sinkError)
             {
-                var now = DateTimeOffset.UtcNow;
-                hub.Publish(new OutputChunk(source, buffer.AsMemory(0, read).ToArray()));
-                var span = buffer.AsSpan(0, read);
-                while (span.Length > 0)
+                done.SetException(sinkError);
+            }
+            else
+            {
+                done.SetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = source == LogSource.Stdout ? "output-stdout" : "output-stderr",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    // Returns the sink's first failure. A failing sink never stops the reading: a container whose pipe is not
+    // drained blocks on its next write.
+    private static Exception? Pump(Stream pipe, LogSource source, ILogSink sink, object sinkLock, OutputHub hub)
+    {
+        var buffer = new byte[ReadSize];
+        var splitter = new LogLineSplitter(source, sink);
+        Exception? sinkError = null;
+        while (Read(pipe, buffer) is var read and > 0)
+        {
+            hub.Publish(source, buffer.AsSpan(0, read));
+            var now = DateTimeOffset.UtcNow;
+            lock (sinkLock)
+            {
+                try
                 {
-                    var newline = span.IndexOf((byte)'\n');
-                    if (newline < 0)
-                    {
-                        pending.Write(span);
-                        if (pending.Length >= MaxLine)
-                        {
-                            Emit(pending, source, now, sink, sinkLock);
-                        }
-                        break;
-                    }
-                    pending.Write(span[..(newline + 1)]);
-                    Emit(pending, source, now, sink, sinkLock);
-                    span = span[(newline + 1)..];
+                    splitter.Split(buffer.AsMemory(0, read), now);
+                    sink.Flush();
+                }
+                catch (Exception e)
+                {
+                    // As dockerd, lines the log driver cannot take are lost rather than held back.
+                    sinkError ??= e;
                 }
             }
         }
-        catch (IOException)
-        {
-            // The pipe broke because the container is gone; what was read is already out.
-        }
-        if (pending.Length > 0)
-        {
-            Emit(pending, source, DateTimeOffset.UtcNow, sink, sinkLock);
-        }
-    }
-
-    private static void Emit(MemoryStream pending, LogSource source, DateTimeOffset time, ILogSink sink, object sinkLock)
-    {
-        var message = new LogMessage(source, pending.ToArray(), time);
-        pending.SetLength(0);
         lock (sinkLock)
         {
-            sink.Log(message);
+            try
+            {
+                splitter.Finish(DateTimeOffset.UtcNow);
+                sink.Flush();
+            }
+            catch (Exception e)
+            {
+                sinkError ??= e;
+            }
+        }
+        return sinkError;
+    }
+
+    private static int Read(Stream pipe, byte[] buffer)
+    {
+        try
+        {
+            return pipe.Read(buffer, 0, buffer.Length);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The pipe broke or was closed because the container is gone (a terminal ends with EIO): it has ended.
+            return 0;
         }
     }
 }

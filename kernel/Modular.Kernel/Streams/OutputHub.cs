@@ -40,15 +40,21 @@ public sealed class OutputHub
         }
     }
 
-    public void Publish(OutputChunk chunk)
+    /// <summary>
+    /// Hands a copy of <paramref name="bytes"/> to every subscriber of <paramref name="source"/>; with none (a detached
+    /// container) nothing is copied.
+    /// </summary>
+    public void Publish(LogSource source, ReadOnlySpan<byte> bytes)
     {
         lock (_subscribers)
         {
+            OutputChunk? chunk = null;
             foreach (var (channel, stdout, stderr) in _subscribers)
             {
-                if (chunk.Source == LogSource.Stdout ? stdout : stderr)
+                if (source == LogSource.Stdout ? stdout : stderr)
                 {
-                    channel.Writer.TryWrite(chunk);
+                    chunk ??= new OutputChunk(source, bytes.ToArray());
+                    channel.Writer.TryWrite(chunk.Value);
                 }
             }
         }
