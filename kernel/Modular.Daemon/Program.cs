@@ -28,6 +28,7 @@ static int Run(string? configFile, Dictionary<string, object> flags)
             File.Delete(socket);
         }
         var app = ModularEngine.Build(config, PluginFolders(config));
+        using var memoryTrim = IdleMemoryTrim.Start();
         ModularEngine.PrepareAsync(app, CancellationToken.None).GetAwaiter().GetResult();
         var lifetime = app.Lifetime;
         lifetime.ApplicationStarted.Register(() =>
