@@ -30,9 +30,12 @@ internal static class DaemonFlags
         var bridge = new Option<string>("--bridge", "-b") { Description = "Name of the default network's bridge interface" };
         var liveRestore = new Option<bool>("--live-restore") { Description = "Keep containers running when the daemon stops" };
         var group = new Option<string>("--group", "-G") { Description = "Group for the unix socket" };
+        var userlandProxy = new Option<bool>("--userland-proxy") { Description = "Use userland proxy for loopback traffic (default false)" };
+        var firewallBackend = new Option<string>("--firewall-backend") { Description = "Firewall backend to use, iptables or nftables (default nftables)" };
 
         Option[] all = [configFile, hosts, dataRoot, execRoot, pidFile, storageDriver, storageOpts, logDriver, logOpts, logLevel, debug,
-            defaultRuntime, registryMirrors, insecureRegistries, labels, bip, bridge, liveRestore, group];
+            defaultRuntime, registryMirrors, insecureRegistries, labels, bip, bridge, liveRestore, group,
+            userlandProxy, firewallBackend];
         foreach (var option in all)
         {
             root.Options.Add(option);
@@ -68,6 +71,8 @@ internal static class DaemonFlags
             Take(bridge, "bridge", v => v);
             Take(liveRestore, "live-restore", v => v);
             Take(group, "group", v => v);
+            Take(userlandProxy, "userland-proxy", v => v);
+            Take(firewallBackend, "firewall-backend", v => v);
             return run(result.GetValue(configFile), flags);
         });
         return root;

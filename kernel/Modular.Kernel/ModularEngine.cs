@@ -41,6 +41,7 @@ public static class ModularEngine
         Directory.CreateDirectory(config.DataRoot);
         Directory.CreateDirectory(config.ExecRoot);
         var catalog = new DriverCatalog(config.DataRoot, config.ExecRoot, loggerFactory);
+        catalog.DriverOptions["bridge"] = NetworkConfigValidation.BridgeDriverOptions(config);
         var pluginDirectory = new PluginDirectory(new IsolatedPluginLoader(), catalog, loggerFactory.CreateLogger<PluginDirectory>());
         pluginDirectory.LoadAll(pluginFolders);
         // Installed packages join the same catalog before any driver is selected, so daemon.json can name them.
@@ -54,9 +55,7 @@ public static class ModularEngine
         }
         catalog.Logging(config.LogDriver).ValidateOptions(config.LogOpts);
 
-        // No appsettings.json to reload: the default reload-on-change would watch the working directory recursively
-        // with inotify (all of / under systemd), and every file written below it would wake the daemon.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
+        var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(serilog, dispose: true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));

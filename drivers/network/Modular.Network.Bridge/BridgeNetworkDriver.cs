@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Modular.Network.Bridge.UserlandProxy;
 using Modular.Sdk;
 using Modular.Sdk.Network;
 
@@ -8,16 +9,18 @@ namespace Modular.Network.Bridge;
 /// <summary>
 /// Docker's bridge driver: one Linux bridge per network holding the gateway address, a veth pair per endpoint (the
 /// container end becomes ethN in the sandbox with the kernel-allocated address and a default route through the gateway),
-/// outbound masquerade, isolation between bridges and published ports as DNAT map elements (see <see cref="NftRuleset"/>).
+/// outbound masquerade, isolation between bridges and published ports as DNAT (see <see cref="IFirewallBackend"/>),
+/// plus, with <c>userland-proxy</c>, a proxy per published port for the clients DNAT leaves to it (see <see cref="EndpointProxies"/>).
 /// Endpoints live in memory only: containers do not survive the daemon, and re-creating a network at daemon start
 /// replaces its rules and removes veths left on its bridge.
 /// </summary>
-public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver, IEndpointRestore
+internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions options) : INetworkDriver, IEndpointRestore
 {
     public const string DriverName = "bridge";
 
     private readonly ConcurrentDictionary<string, BridgeSettings> _networks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, BridgeEndpoint> _endpoints = new(StringComparer.Ordinal);
+    private readonly IFirewallBackend _firewall = options.FirewallBackend == FirewallBackendKind.Iptables ? new Iptables.IptablesFirewall() : new NftRuleset();
 
     public string Name => DriverName;
 
@@ -25,7 +28,7 @@ public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver, IEndpo
 
     public void CreateNetwork(NetworkSpec network)
     {
-        var settings = BridgeSettings.From(network);
+        var settings = BridgeSettings.From(network) with { UserlandProxy = options.UserlandProxy };
         if (_networks.Values.Any(n => n.BridgeName == settings.BridgeName && n.NetworkId != network.Id))
         {
             throw DriverException.Conflict($"bridge name {settings.BridgeName} is already used by another network");
@@ -39,7 +42,8 @@ public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver, IEndpo
                 log.Info($"Removing stale interface {stale} from {settings.BridgeName}");
                 LinkCommands.DeleteLink(stale);
             }
-            NftRuleset.Apply(settings);
+            RemoveOtherBackendsRules(settings);
+            _firewall.Apply(settings);
             PublishRestored(network.Id, settings);
         }
         catch when (!existed)
@@ -61,7 +65,20 @@ public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver, IEndpo
     {
         foreach (var endpoint in _endpoints.Values.Where(e => e.NetworkId == networkId && e.Joined && e.Spec.PortBindings.Count > 0))
         {
-            NftRuleset.Publish(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv4Address));
+            if (options.UserlandProxy && endpoint.Proxies is null)
+            {
+                try
+                {
+                    endpoint.Proxies = EndpointProxies.Start(endpoint.Spec.PortBindings, endpoint.Spec.ReservedPortSockets,
+                        AddressOnly(endpoint.Spec.IPv4Address), UdpPortProxy.DefaultIdleTimeout);
+                }
+                catch (DriverException e)
+                {
+                    // The DNAT rules below still serve everything but loopback clients.
+                    log.Warn($"Could not restart the userland proxy of endpoint {endpoint.HostVeth}: {e.Message}");
+                }
+            }
+            _firewall.Publish(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv4Address));
         }
     }
 
@@ -71,7 +88,7 @@ public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver, IEndpo
         {
             return;
         }
-        NftRuleset.Remove(settings);
+        _firewall.Remove(settings);
         LinkCommands.DeleteLink(settings.BridgeName);
     }
 
@@ -90,7 +107,10 @@ public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver, IEndpo
 
     public void DeleteEndpoint(string networkId, string endpointId)
     {
-        _endpoints.TryRemove(endpointId, out _);
+        if (_endpoints.TryRemove(endpointId, out var removed))
+        {
+            removed.StopProxies();
+        }
         LinkCommands.DeleteLink(HostVethName(endpointId));
     }
 
@@ -104,11 +124,16 @@ public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver, IEndpo
         try
         {
             LinkCommands.PlugIntoSandbox(settings, endpoint.HostVeth, sandboxKey, interfaceName, spec.MacAddress, spec.IPv4Address, spec.Gateway);
-            NftRuleset.Publish(settings, spec.PortBindings, AddressOnly(spec.IPv4Address));
+            if (options.UserlandProxy && spec.PortBindings.Count > 0)
+            {
+                endpoint.Proxies = EndpointProxies.Start(spec.PortBindings, spec.ReservedPortSockets, AddressOnly(spec.IPv4Address), UdpPortProxy.DefaultIdleTimeout);
+            }
+            _firewall.Publish(settings, spec.PortBindings, AddressOnly(spec.IPv4Address));
             endpoint.Joined = true;
         }
         catch
         {
+            endpoint.StopProxies();
             LinkCommands.DeleteLink(endpoint.HostVeth);
             throw;
         }
@@ -121,14 +146,28 @@ public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver, IEndpo
             return;
         }
         endpoint.Joined = false;
+        endpoint.StopProxies();
         try
         {
-            NftRuleset.Unpublish(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv4Address));
+            _firewall.Unpublish(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv4Address));
         }
         finally
         {
             // The pair dies with the sandbox's namespace; deleting the host end frees it at once.
             LinkCommands.DeleteLink(endpoint.HostVeth);
+        }
+    }
+
+    // A daemon restarted with the other firewall-backend must not keep forwarding through the rules the first one wrote.
+    private void RemoveOtherBackendsRules(BridgeSettings settings)
+    {
+        if (_firewall is not NftRuleset)
+        {
+            new NftRuleset().Remove(settings);
+        }
+        else if (Iptables.IptablesCommand.Installed)
+        {
+            Iptables.IptablesCleanup.Remove(new Iptables.IptablesChains(settings.BridgeName));
         }
     }
 
@@ -159,5 +198,12 @@ public sealed class BridgeNetworkDriver(IDriverLog log) : INetworkDriver, IEndpo
         public string HostVeth { get; } = hostVeth;
         public EndpointSpec Spec { get; } = spec;
         public bool Joined { get; set; }
+        public EndpointProxies? Proxies { get; set; }
+
+        public void StopProxies()
+        {
+            Proxies?.Dispose();
+            Proxies = null;
+        }
     }
 }

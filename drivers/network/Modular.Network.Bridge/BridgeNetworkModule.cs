@@ -9,5 +9,5 @@ namespace Modular.Network.Bridge;
 public sealed class BridgeNetworkModule : IDriverModule
 {
     public void Register(IDriverRegistrar registrar) =>
-        registrar.AddNetworkDriver(BridgeNetworkDriver.DriverName, context => new BridgeNetworkDriver(context.Log));
+        registrar.AddNetworkDriver(BridgeNetworkDriver.DriverName, context => new BridgeNetworkDriver(context.Log, BridgeDriverOptions.From(context.Options)));
 }

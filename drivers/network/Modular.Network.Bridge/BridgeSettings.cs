@@ -26,6 +26,13 @@ internal sealed record BridgeSettings(
         "com.docker.network.bridge.default_bridge", "com.docker.network.bridge.host_binding_ipv4",
     };
 
+    /// <summary>
+    /// Whether published ports are also served by a userland proxy (daemon.json <c>userland-proxy</c>): then, as in dockerd,
+    /// loopback and same-bridge clients reach the proxy instead of DNAT, so no <c>route_localnet</c>, hairpin mode or
+    /// hairpin NAT is set up.
+    /// </summary>
+    public bool UserlandProxy { get; init; }
+
     /// <summary>The nftables table (family <c>inet</c>: IPv4 and IPv6) that holds this network's rules.</summary>
     public string TableName => "modular-" + BridgeName;
 

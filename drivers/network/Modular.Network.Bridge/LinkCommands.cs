@@ -23,8 +23,9 @@ internal static class LinkCommands
         batch.Add($"link set {settings.BridgeName} up");
         RunBatch(batch);
         WriteSysctl("/proc/sys/net/ipv4/ip_forward", "1");
-        // Published ports answer on 127.0.0.1 through DNAT, which needs loopback sources routable out of the bridge.
-        WriteSysctl($"/proc/sys/net/ipv4/conf/{settings.BridgeName}/route_localnet", "1");
+        // Without a proxy, published ports answer on 127.0.0.1 through DNAT, which needs loopback sources routable out
+        // of the bridge; with one, loopback clients reach the proxy and the bridge keeps the kernel's default.
+        WriteSysctl($"/proc/sys/net/ipv4/conf/{settings.BridgeName}/route_localnet", settings.UserlandProxy ? "0" : "1");
     }
 
     /// <summary>The veths left attached to the bridge; at network (re-)creation no container uses them any more.</summary>
@@ -61,10 +62,13 @@ internal static class LinkCommands
         {
             $"link add {hostVeth} mtu {settings.Mtu} type veth peer name {interfaceName} mtu {settings.Mtu}{mac} netns {sandboxKey}",
             $"link set {hostVeth} master {settings.BridgeName} up",
+        };
+        if (!settings.UserlandProxy)
+        {
             // Frames of a hairpinned connection may have to leave through the port they came in on (dockerd does the same
             // when it proxies nothing).
-            $"link set {hostVeth} type bridge_slave hairpin on",
-        };
+            host.Add($"link set {hostVeth} type bridge_slave hairpin on");
+        }
         if (!settings.InterContainerCommunication)
         {
             // Isolated ports of a bridge cannot reach each other, only the bridge itself (the gateway and beyond):

@@ -9,13 +9,13 @@ namespace Modular.Network.Bridge;
 /// each other's rules and removing a network is one table deletion. Published ports are elements of two maps (any host
 /// address / one host address), added and removed without rewriting any rule.
 /// </summary>
-internal static class NftRuleset
+internal sealed class NftRuleset : IFirewallBackend
 {
     private const string AnyAddressMap = "published";
     private const string OneAddressMap = "published_on";
 
     /// <summary>(Re)creates the network's tables atomically: whatever an earlier daemon left in them is replaced.</summary>
-    public static void Apply(BridgeSettings settings)
+    public void Apply(BridgeSettings settings)
     {
         var table = settings.TableName;
         var bridge = settings.BridgeName;
@@ -32,18 +32,24 @@ internal static class NftRuleset
         script.AppendLine($"    dnat ip to ip daddr . meta l4proto . th dport map @{OneAddressMap}");
         script.AppendLine($"    meta nfproto ipv4 dnat ip to meta l4proto . th dport map @{AnyAddressMap}");
         script.AppendLine("  }");
-        script.AppendLine("  chain prerouting { type nat hook prerouting priority dstnat; policy accept; fib daddr type local jump publish; }");
-        script.AppendLine("  chain output { type nat hook output priority -100; policy accept; fib daddr type local jump publish; }");
+        // With a userland proxy (as dockerd's rules then): same-bridge and loopback clients are left to the proxy.
+        var fromOutside = settings.UserlandProxy ? $"iifname != \"{bridge}\" " : "";
+        var notLoopback = settings.UserlandProxy ? "ip daddr != 127.0.0.0/8 " : "";
+        script.AppendLine($"  chain prerouting {{ type nat hook prerouting priority dstnat; policy accept; {fromOutside}fib daddr type local jump publish; }}");
+        script.AppendLine($"  chain output {{ type nat hook output priority -100; policy accept; {notLoopback}fib daddr type local jump publish; }}");
         script.AppendLine("  chain postrouting {");
         script.AppendLine("    type nat hook postrouting priority srcnat; policy accept;");
-        // Host-local clients of a published port (127.0.0.1) must look like the gateway to the container.
-        script.AppendLine($"    oifname \"{bridge}\" ip saddr 127.0.0.0/8 masquerade");
-        // Hairpin: a container reaching its own or a sibling's published port through a host address is DNATed back into
-        // the bridge; without a new source the reply would go straight container to container (or to itself) and miss
-        // the reverse translation, so the connection would never establish.
-        foreach (var subnet in settings.Subnets)
+        if (!settings.UserlandProxy)
         {
-            script.AppendLine($"    oifname \"{bridge}\" ip saddr {subnet.Subnet} ct status dnat masquerade");
+            // Host-local clients of a published port (127.0.0.1) must look like the gateway to the container.
+            script.AppendLine($"    oifname \"{bridge}\" ip saddr 127.0.0.0/8 masquerade");
+            // Hairpin: a container reaching its own or a sibling's published port through a host address is DNATed back
+            // into the bridge; without a new source the reply would go straight container to container (or to itself)
+            // and miss the reverse translation, so the connection would never establish.
+            foreach (var subnet in settings.Subnets)
+            {
+                script.AppendLine($"    oifname \"{bridge}\" ip saddr {subnet.Subnet} ct status dnat masquerade");
+            }
         }
         if (settings.Masquerade && !settings.Internal)
         {
@@ -69,13 +75,13 @@ internal static class NftRuleset
         Run(script.ToString());
     }
 
-    public static void Remove(BridgeSettings settings) =>
+    public void Remove(BridgeSettings settings) =>
         Run($"table inet {settings.TableName}\ndelete table inet {settings.TableName}\ntable ip {settings.TableName}\ndelete table ip {settings.TableName}\n");
 
-    public static void Publish(BridgeSettings settings, IReadOnlyList<PortMapping> ports, string containerAddress) =>
+    public void Publish(BridgeSettings settings, IReadOnlyList<PortMapping> ports, string containerAddress) =>
         ChangePorts("add", settings, ports, containerAddress);
 
-    public static void Unpublish(BridgeSettings settings, IReadOnlyList<PortMapping> ports, string containerAddress) =>
+    public void Unpublish(BridgeSettings settings, IReadOnlyList<PortMapping> ports, string containerAddress) =>
         ChangePorts("delete", settings, ports, containerAddress);
 
     private static void ChangePorts(string verb, BridgeSettings settings, IReadOnlyList<PortMapping> ports, string containerAddress)

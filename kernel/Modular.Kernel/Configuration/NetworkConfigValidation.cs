@@ -6,12 +6,13 @@ namespace Modular.Kernel.Configuration;
 
 /// <summary>
 /// The networking keys of daemon.json that this version acts on: <c>default-address-pools</c> (Docker's
-/// <c>[{"base":"10.10.0.0/16","size":24}]</c>), <c>userland-proxy</c> and <c>firewall-backend</c>, each checked at start
-/// so a value the daemon cannot honour stops it with a message instead of being silently ignored.
+/// <c>[{"base":"10.10.0.0/16","size":24}]</c>), <c>userland-proxy</c> and <c>firewall-backend</c> (both handed to the bridge
+/// driver), each checked at start so a value the daemon cannot honour stops it with a message instead of being silently ignored.
 /// </summary>
 internal static class NetworkConfigValidation
 {
     public const string NftablesBackend = "nftables";
+    public const string IptablesBackend = "iptables";
 
     public static List<DefaultAddressPool> ParsePools(JsonElement element, string where)
     {
@@ -42,18 +43,22 @@ internal static class NetworkConfigValidation
         {
             ValidatePool(pool);
         }
-        if (config.UserlandProxy == true)
+        if (config.FirewallBackend is { } backend && backend is not ("" or NftablesBackend or IptablesBackend))
         {
-            throw new ConfigurationException(
-                "userland-proxy: true is not supported: Modular publishes ports only through nftables DNAT (127.0.0.1 included, the client's address kept); remove the key or set it to false");
-        }
-        if (config.FirewallBackend is { } backend && backend != NftablesBackend)
-        {
-            throw new ConfigurationException(backend == "iptables"
-                ? "firewall-backend: \"iptables\" is not supported by this version of Modular: published ports, NAT and isolation are written as nftables tables of their own (modular-<bridge>); use \"nftables\" or remove the key"
-                : $"firewall-backend: invalid value \"{backend}\": the only supported backend is \"nftables\"");
+            // dockerd's words for the same mistake.
+            throw new ConfigurationException("invalid firewall-backend: allowed values are \"iptables\" and \"nftables\"");
         }
     }
+
+    /// <summary>
+    /// What the bridge driver gets as its <see cref="Sdk.DriverContext.Options"/>: whether published ports also get a
+    /// userland proxy, and which firewall it programs. Both always given, defaults spelt out.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> BridgeDriverOptions(DaemonConfig config) => new Dictionary<string, string>
+    {
+        ["userland-proxy"] = config.UserlandProxy == true ? "true" : "false",
+        ["firewall-backend"] = config.FirewallBackend is { Length: > 0 } backend ? backend : NftablesBackend,
+    };
 
     private static void ValidatePool(DefaultAddressPool pool)
     {

@@ -142,6 +142,7 @@ public sealed class ContainerNetworking(NetworkStore networks, EndpointStore end
             Gateway = allocated.Gateway,
             MacAddress = allocated.RequestedMacAddress,
             PortBindings = ports,
+            ReservedPortSockets = hostPorts.SocketsOf(container.Id),
         };
         var info = driver.CreateEndpoint(network.Id, endpointId, spec);
         endpoints.Put(allocated with { MacAddress = info.MacAddress, Gateway = info.Gateway.Length > 0 ? info.Gateway : allocated.Gateway });

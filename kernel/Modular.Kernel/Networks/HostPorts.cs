@@ -14,6 +14,7 @@ public sealed class HostPorts
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, List<Socket>> _held = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<PortMapping, Socket>> _byMapping = new(StringComparer.Ordinal);
 
     public IReadOnlyList<PortMapping> Reserve(string containerId, IReadOnlyList<PortRequest> requests)
     {
@@ -40,6 +41,7 @@ public sealed class HostPorts
                 earlier.ForEach(s => s.Dispose());
             }
             _held[containerId] = sockets;
+            _byMapping[containerId] = mappings.Zip(sockets).ToDictionary(p => p.First, p => p.Second);
         }
         return mappings;
     }
@@ -48,10 +50,20 @@ public sealed class HostPorts
     {
         lock (_lock)
         {
+            _byMapping.Remove(containerId);
             if (_held.Remove(containerId, out var sockets))
             {
                 sockets.ForEach(s => s.Dispose());
             }
+        }
+    }
+
+    /// <summary>The container's reserving sockets by mapping, for a driver whose userland proxy serves the ports on them.</summary>
+    public IReadOnlyDictionary<PortMapping, Socket> SocketsOf(string containerId)
+    {
+        lock (_lock)
+        {
+            return _byMapping.TryGetValue(containerId, out var sockets) ? sockets : new Dictionary<PortMapping, Socket>();
         }
     }
 
@@ -60,14 +72,14 @@ public sealed class HostPorts
         var address = IPAddress.Parse(request.HostIp);
         if (request.HostPortFirst == 0)
         {
-            var socket = NewSocket(request.Protocol);
+            var socket = NewSocket(request.Protocol, address);
             socket.Bind(new IPEndPoint(address, 0));
             Hold(socket);
             return (socket, ((IPEndPoint)socket.LocalEndPoint!).Port);
         }
         for (var port = request.HostPortFirst; port <= request.HostPortLast; port++)
         {
-            var socket = NewSocket(request.Protocol);
+            var socket = NewSocket(request.Protocol, address);
             try
             {
                 socket.Bind(new IPEndPoint(address, port));
@@ -94,9 +106,18 @@ public sealed class HostPorts
         }
     }
 
-    private static Socket NewSocket(string protocol) => protocol switch
+    private static Socket NewSocket(string protocol, IPAddress address)
     {
-        "udp" => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp),
-        _ => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp),
-    };
+        var socket = protocol switch
+        {
+            "udp" => new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp),
+            _ => new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp),
+        };
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            // [::]:port and 0.0.0.0:port are separate reservations, as in dockerd.
+            socket.DualMode = false;
+        }
+        return socket;
+    }
 }

@@ -52,6 +52,26 @@ public sealed class NetworkSandbox : IDisposable
     public static string[] HostNftTables() =>
         Host("nft", "list", "tables").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>A UDP socket bound to <paramref name="port"/> on every address inside the namespace; the caller disposes it.</summary>
+    public System.Net.Sockets.Socket BindUdp(int port) => SandboxSockets.BindUdp(Path, port);
+
+    /// <summary>
+    /// The chains named MODULAR-* in the host's iptables and ip6tables (all tables), sorted: what an iptables firewall
+    /// backend leaves behind. Empty where the iptables tools are missing.
+    /// </summary>
+    public static string[] HostIptablesChains() =>
+        new[] { "iptables-save", "ip6tables-save" }
+            .Where(tool => File.Exists($"/usr/sbin/{tool}") || File.Exists($"/sbin/{tool}"))
+            .SelectMany(tool => Host(tool).Split('\n').Where(l => l.StartsWith(":MODULAR-", StringComparison.Ordinal)).Select(l => $"{tool} {l.Split(' ')[0]}"))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+    /// <summary>Whether anything on the host listens on (tcp) or is bound to (udp) <paramref name="port"/>.</summary>
+    public static bool HostPortInUse(string protocol, int port) =>
+        Host("ss", "-H", "-n", "-a", protocol == "udp" ? "-u" : "-t", "sport", "=", $":{port}")
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Any(line => protocol == "udp" || line.StartsWith("LISTEN", StringComparison.Ordinal));
+
     /// <inheritdoc />
     public void Dispose() => Run("ip", ["netns", "delete", Name]);
 

@@ -10,8 +10,9 @@ namespace Modular.Sdk.Conformance.Network;
 /// The contract of network drivers that plumb a private namespace with kernel-allocated addresses (e.g. bridge):
 /// networks created and deleted idempotently, endpoints joined into fresh namespaces (address, MAC, default route),
 /// two endpoints of a network reaching each other, two networks isolated, published ports when the driver declares
-/// <see cref="NetworkCapabilities.PublishesPorts"/>, and nothing left on the host (links, namespaces, nft tables).
-/// Needs root, iproute2, nft and busybox (for ping and nc inside the namespaces).
+/// <see cref="NetworkCapabilities.PublishesPorts"/> (tcp and udp), and nothing left on the host (links, namespaces, nft
+/// tables, MODULAR-* iptables chains, listeners on published ports). Needs root, iproute2, nft, ss and busybox (for ping
+/// and nc inside the namespaces).
 /// </summary>
 public abstract class PrivateNetworkDriverConformance : IDisposable
 {
@@ -64,6 +65,7 @@ public abstract class PrivateNetworkDriverConformance : IDisposable
         var driver = CreateDriver();
         var links = NetworkSandbox.HostLinkNames();
         var tables = NetworkSandbox.HostNftTables();
+        var chains = NetworkSandbox.HostIptablesChains();
         var network = Network(0);
 
         driver.CreateNetwork(network);
@@ -73,6 +75,7 @@ public abstract class PrivateNetworkDriverConformance : IDisposable
 
         Assert.Equal(links, NetworkSandbox.HostLinkNames());
         Assert.Equal(tables, NetworkSandbox.HostNftTables());
+        Assert.Equal(chains, NetworkSandbox.HostIptablesChains());
     }
 
     [Fact]
@@ -149,6 +152,46 @@ public abstract class PrivateNetworkDriverConformance : IDisposable
         Assert.Equal("published", answer);
         driver.Leave(network.Id, EndpointId(30));
         driver.DeleteEndpoint(network.Id, EndpointId(30));
+        Assert.False(NetworkSandbox.HostPortInUse("tcp", hostPort), $"something still listens on published port {hostPort}");
+    }
+
+    [Fact]
+    public async Task A_published_udp_port_forwards_host_datagrams_and_the_replies()
+    {
+        var driver = CreateDriver();
+        Assert.SkipUnless(driver.Capabilities.PublishesPorts, "the driver does not publish ports");
+        var network = Create(driver, 6);
+        var sandbox = Sandbox();
+        var hostPort = FreePort();
+        using var server = sandbox.BindUdp(7001);
+        using var stop = new CancellationTokenSource();
+        var echo = EchoUppercaseAsync(server, stop.Token);
+        Join(driver, network, sandbox, 35, [new PortMapping("udp", "0.0.0.0", hostPort, 7001)]);
+
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        client.Connect(IPAddress.Loopback, hostPort);
+        var reply = "";
+        var buffer = new byte[64];
+        for (var attempt = 0; attempt < 50 && reply.Length == 0; attempt++)
+        {
+            client.Send("datagram"u8);
+            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            try
+            {
+                reply = System.Text.Encoding.ASCII.GetString(buffer, 0, await client.ReceiveAsync(buffer, SocketFlags.None, wait.Token));
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException)
+            {
+                // Not forwarded yet (or an ICMP error from a port not yet published): send again.
+            }
+        }
+        stop.Cancel();
+        await echo;
+
+        Assert.Equal("DATAGRAM", reply);
+        driver.Leave(network.Id, EndpointId(35));
+        driver.DeleteEndpoint(network.Id, EndpointId(35));
+        Assert.False(NetworkSandbox.HostPortInUse("udp", hostPort), $"something is still bound to published udp port {hostPort}");
     }
 
     [Fact]
@@ -157,11 +200,16 @@ public abstract class PrivateNetworkDriverConformance : IDisposable
         var driver = CreateDriver();
         var links = NetworkSandbox.HostLinkNames();
         var tables = NetworkSandbox.HostNftTables();
+        var chains = NetworkSandbox.HostIptablesChains();
         var network = Network(5);
+        var publishes = driver.Capabilities.PublishesPorts;
+        var tcpPort = FreePort();
+        var udpPort = FreePort();
         driver.CreateNetwork(network);
         using (var sandbox = NetworkSandbox.Create())
         {
-            driver.CreateEndpoint(network.Id, EndpointId(40), Endpoint(40));
+            var ports = publishes ? [new PortMapping("tcp", "127.0.0.1", tcpPort, 80), new PortMapping("udp", "0.0.0.0", udpPort, 53)] : Array.Empty<PortMapping>();
+            driver.CreateEndpoint(network.Id, EndpointId(40), Endpoint(40) with { PortBindings = ports });
             driver.Join(network.Id, EndpointId(40), sandbox.Path);
             driver.Leave(network.Id, EndpointId(40));
             driver.DeleteEndpoint(network.Id, EndpointId(40));
@@ -170,6 +218,9 @@ public abstract class PrivateNetworkDriverConformance : IDisposable
 
         Assert.Equal(links, NetworkSandbox.HostLinkNames());
         Assert.Equal(tables, NetworkSandbox.HostNftTables());
+        Assert.Equal(chains, NetworkSandbox.HostIptablesChains());
+        Assert.False(NetworkSandbox.HostPortInUse("tcp", tcpPort), $"something still listens on published port {tcpPort}");
+        Assert.False(NetworkSandbox.HostPortInUse("udp", udpPort), $"something is still bound to published udp port {udpPort}");
     }
 
     private NetworkSpec Network(int index) =>
@@ -220,6 +271,24 @@ public abstract class PrivateNetworkDriverConformance : IDisposable
         };
 
     private static string EndpointId(int host) => host.ToString("x2") + new string('e', 62);
+
+    private static async Task EchoUppercaseAsync(Socket server, CancellationToken stop)
+    {
+        var buffer = new byte[64];
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var datagram = await server.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), stop);
+                var answer = System.Text.Encoding.ASCII.GetBytes(System.Text.Encoding.ASCII.GetString(buffer, 0, datagram.ReceivedBytes).ToUpperInvariant());
+                await server.SendToAsync(answer, SocketFlags.None, datagram.RemoteEndPoint, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
 
     private static int FreePort()
     {

@@ -84,9 +84,8 @@ public sealed class DefaultAddressPoolTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{ "userland-proxy": true }""", "userland-proxy: true is not supported")]
-    [InlineData("""{ "firewall-backend": "iptables" }""", "firewall-backend: \"iptables\" is not supported")]
-    [InlineData("""{ "firewall-backend": "ebpf" }""", "firewall-backend: invalid value \"ebpf\"")]
+    [InlineData("""{ "firewall-backend": "ebpf" }""", "invalid firewall-backend: allowed values are \"iptables\" and \"nftables\"")]
+    [InlineData("""{ "firewall-backend": 1 }""", "invalid value for \"firewall-backend\": expected a string")]
     [InlineData("""{ "userland-proxy": "no" }""", "invalid value for \"userland-proxy\": expected true or false")]
     public void Network_keys_this_version_cannot_honour_are_refused(string json, string expected)
     {
@@ -101,5 +100,25 @@ public sealed class DefaultAddressPoolTests : IDisposable
         Assert.False(config.UserlandProxy);
         Assert.Equal("nftables", config.FirewallBackend);
         Assert.Empty(config.InertKeys);
+    }
+
+    [Fact]
+    public void Userland_proxy_and_the_iptables_backend_reach_the_bridge_driver_as_its_options()
+    {
+        var config = Load("""{ "userland-proxy": true, "firewall-backend": "iptables" }""");
+
+        var options = NetworkConfigValidation.BridgeDriverOptions(config);
+
+        Assert.Equal("true", options["userland-proxy"]);
+        Assert.Equal("iptables", options["firewall-backend"]);
+    }
+
+    [Fact]
+    public void Without_the_keys_the_bridge_driver_gets_no_proxy_and_nftables()
+    {
+        var options = NetworkConfigValidation.BridgeDriverOptions(Load("{}"));
+
+        Assert.Equal("false", options["userland-proxy"]);
+        Assert.Equal("nftables", options["firewall-backend"]);
     }
 }

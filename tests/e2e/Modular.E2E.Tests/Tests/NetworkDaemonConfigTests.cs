@@ -35,8 +35,7 @@ public sealed class NetworkDaemonConfigTests
     [InlineData("""{ "default-address-pools": [ { "base": "10.213.64.0/22", "size": 20 } ] }""", "invalid pool size 20")]
     [InlineData("""{ "default-address-pools": [ { "base": "10.213.64.0", "size": 24 } ] }""", "invalid base pool \"10.213.64.0\"")]
     [InlineData("""{ "default-address-pools": { "base": "10.213.64.0/22" } }""", "invalid value for \"default-address-pools\"")]
-    [InlineData("""{ "userland-proxy": true }""", "userland-proxy: true is not supported")]
-    [InlineData("""{ "firewall-backend": "iptables" }""", "firewall-backend: \"iptables\" is not supported")]
+    [InlineData("""{ "firewall-backend": "ebpf" }""", "invalid firewall-backend: allowed values are \"iptables\" and \"nftables\"")]
     public async Task UnsupportedNetworkSettingsStopTheDaemonWithAMessage(string json, string expected)
     {
         var root = TempRoot.Create();

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Sockets;
+using Modular.Sdk;
+using Modular.Sdk.Network;
+
+namespace Modular.Network.Bridge.UserlandProxy;
+
+/// <summary>
+/// The userland proxies of one endpoint, one per published port. Each listens on the socket the kernel reserved for the
+/// port when there is one (as dockerd hands its bound socket to docker-proxy), otherwise binds the port itself, so the
+/// proxy's socket is what reserves the port. Starting is all or nothing; disposing stops every proxy.
+/// </summary>
+internal sealed class EndpointProxies : IDisposable
+{
+    private readonly List<IDisposable> _proxies;
+
+    private EndpointProxies(List<IDisposable> proxies) => _proxies = proxies;
+
+    public static EndpointProxies Start(IReadOnlyList<PortMapping> ports, IReadOnlyDictionary<PortMapping, Socket> reserved,
+        string containerAddress, TimeSpan udpIdleTimeout)
+    {
+        var proxies = new List<IDisposable>();
+        try
+        {
+            foreach (var port in ports)
+            {
+                var target = new IPEndPoint(IPAddress.Parse(containerAddress), port.ContainerPort);
+                var held = reserved.TryGetValue(port, out var socket);
+                var front = held ? socket! : Bind(port);
+                try
+                {
+                    proxies.Add(port.Protocol switch
+                    {
+                        "tcp" => new TcpPortProxy(front, ownsListener: !held, target),
+                        "udp" => new UdpPortProxy(front, ownsFront: !held, target, udpIdleTimeout),
+                        _ => throw DriverException.InvalidArgument($"the userland proxy cannot forward {port.Protocol} ports"),
+                    });
+                }
+                catch when (!held)
+                {
+                    front.Dispose();
+                    throw;
+                }
+            }
+        }
+        catch
+        {
+            proxies.ForEach(p => p.Dispose());
+            throw;
+        }
+        return new EndpointProxies(proxies);
+    }
+
+    public void Dispose() => _proxies.ForEach(p => p.Dispose());
+
+    private static Socket Bind(PortMapping port)
+    {
+        var address = IPAddress.Parse(port.HostIp.Length == 0 ? "0.0.0.0" : port.HostIp);
+        var socket = port.Protocol == "udp"
+            ? new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
+            : new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(address, port.HostPort));
+            return socket;
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)
+        {
+            socket.Dispose();
+            throw new DriverException(DriverErrorKind.Internal,
+                $"driver failed programming external connectivity on endpoint: Bind for {address}:{port.HostPort} failed: port is already allocated");
+        }
+    }
+}
