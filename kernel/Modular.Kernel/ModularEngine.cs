@@ -55,7 +55,9 @@ public static class ModularEngine
         }
         catalog.Logging(config.LogDriver).ValidateOptions(config.LogOpts);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // No appsettings.json to reload: the default reload-on-change would watch the working directory recursively
+        // with inotify (all of / under systemd), and every file written below it would wake the daemon.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(serilog, dispose: true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
