@@ -17,6 +17,13 @@ public static class ShimAddress
         return $"modular-shim/{Convert.ToHexStringLower(digest)[..32]}";
     }
 
+    /// <summary>
+    /// A fresh path for an OCI runtime's <c>--console-socket</c>, which must be a socket file: a short private name in
+    /// the temp folder, since a path under a deep bundle can exceed the 107 bytes a socket path may have.
+    /// </summary>
+    public static string NewConsoleSocketPath() =>
+        Path.Combine(Path.GetTempPath(), $"modular-console-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.sock");
+
     /// <summary>The sockaddr_un bytes of an abstract name: family, then NUL, then the name (no terminator).</summary>
     internal static byte[] SocketAddress(string name)
     {

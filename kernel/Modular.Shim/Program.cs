@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Modular.Shim;
 using Modular.Shim.Protocol;
@@ -49,7 +48,7 @@ internal static unsafe class ShimProgram
 
         using var listener = ShimListener.Listen(ShimAddress.NameFor(arguments.StateDirectory));
         var stdio = ContainerStdio.Create(arguments.OpenStdin && !arguments.Terminal);
-        var consolePath = arguments.Terminal ? ConsoleSocketPath() : null;
+        var consolePath = arguments.Terminal ? ShimAddress.NewConsoleSocketPath() : null;
         using var console = consolePath is null ? null : ShimListener.ListenAtPath(consolePath);
         int exitCode;
         try
@@ -102,10 +101,6 @@ internal static unsafe class ShimProgram
         }
         return descriptors[0];
     }
-
-    // A unix socket path is limited to 107 bytes, which a deep bundle path can exceed: a short private name in /tmp.
-    private static string ConsoleSocketPath() =>
-        Path.Combine(Path.GetTempPath(), $"modular-console-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.sock");
 
     private static void Report(string line)
     {

@@ -1,55 +1,44 @@
-using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
+using Modular.Shim.Protocol;
 using Tmds.Linux;
 
 namespace Modular.Kernel.Runtime;
 
 /// <summary>
-/// The unix socket an OCI runtime hands a TTY container's pseudo-terminal master to (`--console-socket`): the runtime
-/// connects once and sends the master's file descriptor as SCM_RIGHTS ancillary data.
+/// The unix socket an OCI runtime hands an exec's pseudo-terminal master to (`--console-socket`): the runtime
+/// connects once and sends the master's file descriptor as SCM_RIGHTS ancillary data. The same listener the shim uses
+/// for a container's own terminal.
 /// </summary>
 public sealed class ConsoleSocket : IDisposable
 {
-    private readonly Socket _listener;
+    private readonly ShimListener _listener;
 
     public ConsoleSocket(string path)
     {
         Path = path;
         File.Delete(path);
-        _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        _listener.Bind(new UnixDomainSocketEndPoint(path));
-        _listener.Listen(1);
+        _listener = ShimListener.ListenAtPath(path);
     }
 
     public string Path { get; }
 
     /// <summary>Waits for the runtime's connection and returns the terminal master it sends.</summary>
-    public async Task<Terminal> ReceiveAsync(CancellationToken cancellationToken)
+    public Task<Terminal> ReceiveAsync(CancellationToken cancellationToken) => Task.Run(() =>
     {
-        using var connection = await _listener.AcceptAsync(cancellationToken);
-        return await Task.Run(() => new Terminal(ReceiveDescriptor(connection)), cancellationToken);
-    }
-
-    private static unsafe SafeFileHandle ReceiveDescriptor(Socket connection)
-    {
-        var data = stackalloc byte[4096];
-        var control = stackalloc byte[256];
-        var vector = new iovec { iov_base = data, iov_len = 4096 };
-        var message = new msghdr { msg_iov = &vector, msg_iovlen = 1, msg_control = control, msg_controllen = 256 };
-        var received = LibC.recvmsg((int)connection.Handle, &message, 0);
-        if (received < 0)
+        while (!_listener.WaitForConnection(TimeSpan.FromMilliseconds(200)))
         {
-            throw new IOException($"receiving the console from the OCI runtime failed: errno {LibC.errno}");
+            cancellationToken.ThrowIfCancellationRequested();
         }
-        for (var header = LibC.CMSG_FIRSTHDR(&message); header != null; header = LibC.CMSG_NXTHDR(&message, header))
+        using var connection = _listener.Accept();
+        connection.ReadLine(out var descriptors);
+        var handles = descriptors.Select(fd => new SafeFileHandle(fd, ownsHandle: true)).ToList();
+        if (handles.Count == 0)
         {
-            if (header->cmsg_level == LibC.SOL_SOCKET && header->cmsg_type == LibC.SCM_RIGHTS)
-            {
-                return new SafeFileHandle(*(int*)LibC.CMSG_DATA(header), ownsHandle: true);
-            }
+            throw new IOException("the OCI runtime sent no terminal over the console socket");
         }
-        throw new IOException("the OCI runtime sent no terminal over the console socket");
-    }
+        handles.Skip(1).ToList().ForEach(h => h.Dispose());
+        return new Terminal(handles[0]);
+    }, cancellationToken);
 
     public void Dispose()
     {

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Modular.Kernel.Runtime;
 
 /// <summary>Runs a runtime command that may hand back a terminal (create or exec with a TTY) and collects it.</summary>
@@ -14,8 +12,7 @@ public static class TerminalCapture
         {
             return (await run(null), null);
         }
-        // A unix socket path is limited to 107 bytes, which a deep exec-root can exceed: use a short, private name.
-        using var socket = new ConsoleSocket(Path.Combine(Path.GetTempPath(), $"modular-console-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.sock"));
+        using var socket = new ConsoleSocket(Modular.Shim.Protocol.ShimAddress.NewConsoleSocketPath());
         var receiving = socket.ReceiveAsync(cancellationToken);
         var created = await run(socket.Path);
         try
