@@ -42,6 +42,7 @@ public sealed class SurvivingEndpoints(NetworkStore networks, EndpointStore endp
                     Gateway = record.Gateway,
                     MacAddress = record.MacAddress,
                     PortBindings = record.Ports,
+                    ReservedPortSockets = hostPorts.SocketsOf(container.Id),
                 };
                 try
                 {
