@@ -5,7 +5,10 @@ using Xunit;
 
 namespace Modular.E2E.Tests.Tests;
 
-/// <summary>Kills its own daemon with SIGKILL: what the dead containers held on the network is released at the next start.</summary>
+/// <summary>
+/// Kills its own daemon with SIGKILL, then the container while the daemon is away (containers outlive the daemon, so
+/// only one that ends meanwhile is dead at the next start): what it held on the network is released then.
+/// </summary>
 public sealed class NetworkCrashTests
 {
     [Fact]
@@ -18,12 +21,22 @@ public sealed class NetworkCrashTests
         Assert.True(create.ExitCode == 0, create.ToString());
         var bridge = "br-" + create.Stdout.Trim()[..12];
         var hostPort = FreePort();
-        var first = await daemon.Docker("run", "-d", "--name", Names.Unique("held"), "--network", network, "-p", $"{hostPort}:80", "busybox", "sleep", "300");
+        var held = Names.Unique("held");
+        var first = await daemon.Docker("run", "-d", "--name", held, "--network", network, "-p", $"{hostPort}:80", "busybox", "sleep", "300");
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Single(Directory.EnumerateFileSystemEntries($"/sys/class/net/{bridge}/brif"));
+        var pid = int.Parse((await daemon.Docker("inspect", "--format", "{{.State.Pid}}", held)).Stdout.Trim());
 
         await daemon.KillAsync();
+        Libc.Signal(pid, Libc.SigKill);
+        for (var i = 0; i < 100 && Directory.Exists($"/proc/{pid}"); i++)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
         await daemon.StartAsync();
+
+        var state = await daemon.Docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", held);
+        Assert.Equal("exited 137", state.Stdout.Trim());
 
         await NetworkTests.AssertBridgeHasNoPortsAsync(bridge);
         var map = await CommandRunner.RunAsync("nft", ["list", "map", "inet", "modular-" + bridge, "published"]);
