@@ -1,11 +1,12 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 using Modular.Api.Json;
 using Modular.Cli.Formatting;
 
 namespace Modular.Cli.Commands;
 
 /// <summary><c>modular ps</c>: docker's flags, table and formatter fields.</summary>
-internal static class PsCommand
+internal static partial class PsCommand
 {
     public static Command Build()
     {
@@ -29,7 +30,7 @@ internal static class PsCommand
 
             var limit = result.GetValue(latest) ? 1 : result.GetValue(last);
             var chosenFormat = result.GetValue(format);
-            var wantsSize = result.GetValue(size) || (chosenFormat?.Contains(".Size", StringComparison.Ordinal) ?? false);
+            var wantsSize = result.GetValue(size) || TemplateNeedsSize(chosenFormat);
             var containers = await context.Client.ListContainersAsync(
                 all: result.GetValue(all) || limit > 0, limit: limit > 0 ? limit : null, size: wantsSize, filters: filters,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -46,4 +47,14 @@ internal static class PsCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// docker asks the daemon for sizes when the template reads .Size, and {{json .}} reads every field (the "json"
+    /// shorthand is not a template there, so it does not).
+    /// </summary>
+    internal static bool TemplateNeedsSize(string? format) =>
+        format is not null && (format.Contains(".Size", StringComparison.Ordinal) || JsonOfDot().IsMatch(format));
+
+    [GeneratedRegex(@"\bjson\s+\.(?=[\s)}|-])")]
+    private static partial Regex JsonOfDot();
 }

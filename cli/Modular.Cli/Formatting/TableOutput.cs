@@ -47,7 +47,7 @@ internal static class TableOutput
         if (!isTable)
             return buffer.ToString();
 
-        var header = template.Execute(new HeaderRow(headers));
+        var header = template.ExecuteHeader(new HeaderRow(headers));
         return new TabWriter().Format(header + "\n" + buffer);
     }
 

@@ -23,17 +23,27 @@ internal sealed class GoTemplate
     public static GoTemplate Parse(string text, bool missingKeyIsError = false) => new(TemplateParser.Parse(text), missingKeyIsError);
 
     /// <summary>Runs the template with <paramref name="data"/> as dot. JsonNode values are read as JSON.</summary>
-    public string Execute(object? data)
+    public string Execute(object? data) => Execute(data, headerFunctions: false);
+
+    /// <summary>
+    /// Runs the template over a table's column titles with docker's HeaderFunctions: json, split, join, title, lower,
+    /// upper and truncate hand the title back untouched, so <c>{{json .Command}}</c> heads its column COMMAND.
+    /// </summary>
+    public string ExecuteHeader(object? titles) => Execute(titles, headerFunctions: true);
+
+    private string Execute(object? data, bool headerFunctions)
     {
         var output = new StringBuilder();
         var dot = data is JsonNode node ? TemplateValues.FromJson(node) : data;
-        ExecuteList(_nodes, dot, new Scope(dot, _missingKeyIsError), output);
+        ExecuteList(_nodes, dot, new Scope(dot, _missingKeyIsError, headerFunctions), output);
         return output.ToString();
     }
 
-    private sealed class Scope(object? root, bool missingKeyIsError)
+    private sealed class Scope(object? root, bool missingKeyIsError, bool headerFunctions)
     {
         public bool MissingKeyIsError { get; } = missingKeyIsError;
+
+        public bool HeaderFunctions { get; } = headerFunctions;
 
         private readonly List<(string Name, object? Value)> _variables = [("$", root)];
 
@@ -170,6 +180,8 @@ internal sealed class GoTemplate
         switch (first)
         {
             case FunctionNode function:
+                if (scope.HeaderFunctions && function.Name is "json" or "split" or "join" or "title" or "lower" or "upper" or "truncate" && rest.Count > 0)
+                    return rest[0];
                 if (TemplateFunctions.TryCall(function.Name, rest, out var result))
                     return result;
                 throw new TemplateException($"function \"{function.Name}\" not defined");

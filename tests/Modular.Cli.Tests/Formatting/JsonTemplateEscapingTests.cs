@@ -1,4 +1,5 @@
 using Modular.Api.Models;
+using Modular.Cli.Commands;
 using Modular.Cli.Formatting;
 using Xunit;
 
@@ -58,4 +59,23 @@ public sealed class JsonTemplateEscapingTests
 
         Assert.Contains("\"Digest\":\"\\u003cnone\\u003e\"", text);
     }
+
+    [Fact]
+    public void A_table_header_keeps_its_column_title_through_json_and_friends()
+    {
+        var text = TableOutput.Render("table {{.ID}}\\t{{json .Command}}\\t{{upper .Names}}", ContainerRow.DefaultTable, [Row()], ContainerRow.Headers);
+
+        Assert.Equal(["CONTAINER", "ID", "COMMAND", "NAMES"], text.Split('\n')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("{{json .}}", true)]
+    [InlineData("table {{json .}}", true)]
+    [InlineData("{{.ID}} {{.Size}}", true)]
+    [InlineData("json", false)]
+    [InlineData("{{json .Command}}", false)]
+    [InlineData("{{.ID}}", false)]
+    public void Ps_asks_for_sizes_when_the_template_reads_them_as_docker_does(string format, bool expected) =>
+        Assert.Equal(expected, PsCommand.TemplateNeedsSize(format));
+
 }
