@@ -24,7 +24,7 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
 
     public string Name => DriverName;
 
-    public NetworkCapabilities Capabilities { get; } = new(SandboxKind.Private) { PublishesPorts = true, NeedsAddresses = true };
+    public NetworkCapabilities Capabilities { get; } = new(SandboxKind.Private) { PublishesPorts = true, NeedsAddresses = true, SupportsIPv6 = true };
 
     public void CreateNetwork(NetworkSpec network)
     {
@@ -37,6 +37,7 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
         try
         {
             LinkCommands.EnsureBridge(settings);
+            Ipv6Bridge.ConfigureBridge(settings);
             foreach (var stale in LinkCommands.PortsOf(settings.BridgeName).Where(p => !_endpoints.Values.Any(e => e.HostVeth == p)))
             {
                 log.Info($"Removing stale interface {stale} from {settings.BridgeName}");
@@ -44,6 +45,7 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
             }
             RemoveOtherBackendsRules(settings);
             _firewall.Apply(settings);
+            Ipv6Bridge.ApplyRules(settings);
             PublishRestored(network.Id, settings);
         }
         catch when (!existed)
@@ -78,7 +80,8 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
                     log.Warn($"Could not restart the userland proxy of endpoint {endpoint.HostVeth}: {e.Message}");
                 }
             }
-            _firewall.Publish(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv4Address));
+            _firewall.Publish(settings, Ipv6Bridge.IPv4Only(endpoint.Spec.PortBindings), AddressOnly(endpoint.Spec.IPv4Address));
+            Ipv6Bridge.Publish(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv6Address));
         }
     }
 
@@ -124,11 +127,13 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
         try
         {
             LinkCommands.PlugIntoSandbox(settings, endpoint.HostVeth, sandboxKey, interfaceName, spec.MacAddress, spec.IPv4Address, spec.Gateway);
+            Ipv6Bridge.ConfigureSandbox(settings, sandboxKey, interfaceName, spec);
             if (options.UserlandProxy && spec.PortBindings.Count > 0)
             {
                 endpoint.Proxies = EndpointProxies.Start(spec.PortBindings, spec.ReservedPortSockets, AddressOnly(spec.IPv4Address), UdpPortProxy.DefaultIdleTimeout);
             }
-            _firewall.Publish(settings, spec.PortBindings, AddressOnly(spec.IPv4Address));
+            _firewall.Publish(settings, Ipv6Bridge.IPv4Only(spec.PortBindings), AddressOnly(spec.IPv4Address));
+            Ipv6Bridge.Publish(settings, spec.PortBindings, AddressOnly(spec.IPv6Address));
             endpoint.Joined = true;
         }
         catch
@@ -149,7 +154,8 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
         endpoint.StopProxies();
         try
         {
-            _firewall.Unpublish(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv4Address));
+            _firewall.Unpublish(settings, Ipv6Bridge.IPv4Only(endpoint.Spec.PortBindings), AddressOnly(endpoint.Spec.IPv4Address));
+            Ipv6Bridge.Unpublish(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv6Address));
         }
         finally
         {

@@ -33,6 +33,9 @@ internal sealed record BridgeSettings(
     /// </summary>
     public bool UserlandProxy { get; init; }
 
+    /// <summary>The IPv6 subnets with their gateways (<c>--ipv6</c>); empty for an IPv4-only network.</summary>
+    public IReadOnlyList<NetworkSubnet> IPv6Subnets { get; init; } = [];
+
     /// <summary>The nftables table (family <c>inet</c>: IPv4 and IPv6) that holds this network's rules.</summary>
     public string TableName => "modular-" + BridgeName;
 
@@ -62,7 +65,10 @@ internal sealed record BridgeSettings(
                 throw DriverException.InvalidArgument($"bridge driver: \"{subnet.Subnet}\" is not an IPv4 subnet");
             }
         }
-        return new BridgeSettings(network.Id, name, mtu, Flag(options, IccOption), Flag(options, MasqueradeOption), network.Internal, network.Subnets);
+        return new BridgeSettings(network.Id, name, mtu, Flag(options, IccOption), Flag(options, MasqueradeOption), network.Internal, network.Subnets)
+        {
+            IPv6Subnets = Ipv6Bridge.Validate(network.IPv6Subnets),
+        };
     }
 
     private static bool Flag(IReadOnlyDictionary<string, string> options, string key) =>

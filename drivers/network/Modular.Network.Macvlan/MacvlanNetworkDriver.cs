@@ -30,7 +30,7 @@ public sealed class MacvlanNetworkDriver : INetworkDriver
 
     public string Name => DriverName;
 
-    public NetworkCapabilities Capabilities { get; } = new(SandboxKind.Private) { NeedsAddresses = true };
+    public NetworkCapabilities Capabilities { get; } = new(SandboxKind.Private) { NeedsAddresses = true, SupportsIPv6 = true };
 
     public void CreateNetwork(NetworkSpec network)
     {
@@ -137,7 +137,11 @@ public sealed class MacvlanNetworkDriver : INetworkDriver
         }
         var mac = endpoint.MacAddress.Length > 0 ? endpoint.MacAddress : MacAddresses.For(address);
         var gateway = settings.Internal ? "" : endpoint.Gateway;
-        _endpoints[endpointId] = new MacvlanEndpoint(networkId, address, gateway, mac);
+        _endpoints[endpointId] = new MacvlanEndpoint(networkId, address, gateway, mac)
+        {
+            IPv6Address = endpoint.IPv6Address,
+            IPv6Gateway = settings.Internal ? "" : endpoint.IPv6Gateway,
+        };
         return new EndpointInfo(address, gateway, mac);
     }
 
@@ -162,6 +166,15 @@ public sealed class MacvlanNetworkDriver : INetworkDriver
             if (endpoint.Gateway.Length > 0)
             {
                 inside.Add($"route replace default via {endpoint.Gateway} dev {interfaceName}");
+            }
+            if (endpoint.IPv6Address.Length > 0)
+            {
+                // nodad: the kernel's IPAM hands each address out once, and DAD would keep it unusable for a second.
+                inside.Add($"addr add {endpoint.IPv6Address} dev {interfaceName} nodad");
+                if (endpoint.IPv6Gateway.Length > 0)
+                {
+                    inside.Add($"route replace default via {endpoint.IPv6Gateway} dev {interfaceName}");
+                }
             }
             IpCommand.BatchInside(sandboxKey, inside);
         }
@@ -209,6 +222,8 @@ public sealed class MacvlanNetworkDriver : INetworkDriver
         public string Address { get; } = address;
         public string Gateway { get; } = gateway;
         public string MacAddress { get; } = macAddress;
+        public string IPv6Address { get; init; } = "";
+        public string IPv6Gateway { get; init; } = "";
         public (string SandboxKey, string InterfaceName)? Joined { get; set; }
     }
 }

@@ -58,6 +58,9 @@ public static class ContainerNetworkView
             settings.IPAddress = Address(bridge.IPv4Address);
             settings.IPPrefixLen = PrefixLength(bridge.IPv4Address);
             settings.MacAddress = bridge.MacAddress;
+            settings.IPv6Gateway = bridge.IPv6Gateway;
+            settings.GlobalIPv6Address = Address(bridge.IPv6Address);
+            settings.GlobalIPv6PrefixLen = PrefixLength(bridge.IPv6Address);
         }
     }
 
@@ -67,7 +70,9 @@ public static class ContainerNetworkView
             .Where(x => x.Network is not null)
             .ToDictionary(x => x.Network!.Name, x => (EndpointSettings?)new EndpointSettings
             {
-                IPAMConfig = x.Endpoint.RequestedIPv4.Length > 0 ? new EndpointIpamConfig { IPv4Address = x.Endpoint.RequestedIPv4 } : null,
+                IPAMConfig = x.Endpoint.RequestedIPv4.Length > 0 || x.Endpoint.RequestedIPv6.Length > 0
+                    ? new EndpointIpamConfig { IPv4Address = NullIfEmpty(x.Endpoint.RequestedIPv4), IPv6Address = NullIfEmpty(x.Endpoint.RequestedIPv6) }
+                    : null,
                 Aliases = x.Endpoint.Aliases.Count > 0 ? x.Endpoint.Aliases.ToList() : null,
                 NetworkID = x.Network!.Id,
                 EndpointID = x.Endpoint.EndpointId,
@@ -75,6 +80,9 @@ public static class ContainerNetworkView
                 IPAddress = Address(x.Endpoint.IPv4Address),
                 IPPrefixLen = PrefixLength(x.Endpoint.IPv4Address),
                 MacAddress = x.Endpoint.MacAddress,
+                IPv6Gateway = x.Endpoint.IPv6Gateway,
+                GlobalIPv6Address = Address(x.Endpoint.IPv6Address),
+                GlobalIPv6PrefixLen = PrefixLength(x.Endpoint.IPv6Address),
             });
 
     private static IEnumerable<(string Protocol, int Port)> Exposed(Container container) =>
@@ -89,6 +97,8 @@ public static class ContainerNetworkView
             .Where(x => x.Port > 0);
 
     private static string Address(string cidr) => cidr.Split('/')[0];
+
+    private static string? NullIfEmpty(string text) => text.Length > 0 ? text : null;
 
     private static int PrefixLength(string cidr) => cidr.Split('/') is [_, var prefix] && int.TryParse(prefix, out var length) ? length : 0;
 }

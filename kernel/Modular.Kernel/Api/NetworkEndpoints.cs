@@ -30,16 +30,12 @@ public static class NetworkEndpoints
         app.MapPost("/networks/create", async (HttpContext context, NetworkStore networks) =>
         {
             var request = await HttpJson.ReadAsync(context, NetworkJson.Default.NetworkCreateRequest);
-            if (request.EnableIPv6 == true)
-            {
-                throw DriverException.InvalidArgument("IPv6 networks are not supported by this version of Modular");
-            }
             if (request.IPAM is { Driver: { Length: > 0 } ipamDriver } && ipamDriver != "default")
             {
                 throw DriverException.InvalidArgument($"IPAM driver \"{ipamDriver}\" is not supported: only \"default\" is");
             }
             var network = networks.Create(request.Name, request.Driver is { Length: > 0 } driver ? driver : "bridge",
-                request.Options ?? [], request.Labels ?? [], request.IPAM?.Config, request.Internal, request.Attachable);
+                request.Options ?? [], request.Labels ?? [], request.IPAM?.Config, request.Internal, request.Attachable, request.EnableIPv6 == true);
             await HttpJson.WriteAsync(context, 201, new NetworkCreateResponse { Id = network.Id }, NetworkJson.Default.NetworkCreateResponse);
         });
 

@@ -15,6 +15,7 @@ public static class NetworkView
         Scope = network.Scope,
         Driver = network.Driver,
         EnableIPv4 = true,
+        EnableIPv6 = network.EnableIPv6,
         Internal = network.Internal,
         Attachable = network.Attachable,
         IPAM = new NetworkIpam
@@ -39,6 +40,7 @@ public static class NetworkView
                 EndpointID = x.Endpoint.EndpointId,
                 MacAddress = x.Endpoint.MacAddress,
                 IPv4Address = x.Endpoint.IPv4Address,
+                IPv6Address = x.Endpoint.IPv6Address,
             }),
         Options = network.Options.ToDictionary(),
         Labels = network.Labels.ToDictionary(),

@@ -39,18 +39,22 @@ public sealed class ContainerNetworking(NetworkStore networks, EndpointStore end
         var requested = settings?.IPAMConfig?.IPv4Address ?? "";
         if (requested.Length > 0)
         {
-            if (network.IsDefault || network.Ipam.Count == 0)
+            if (network.IsDefault || network.Ipam.All(p => p.IsIPv6))
             {
                 throw DriverException.InvalidArgument("user specified IP address is supported on user defined networks only");
             }
             var address = Ipv4Subnet.ParseAddress(requested, "IPv4");
-            if (!network.Ipam.Any(p => p.ParsedSubnet.Contains(address)))
+            if (!network.Ipam.Any(p => !p.IsIPv6 && p.ParsedSubnet.Contains(address)))
             {
                 throw DriverException.InvalidArgument($"invalid IPv4 address: {requested}: no configured subnet contains it");
             }
         }
+        var requested6 = Ipv6Endpoints.ValidateRequested(network, settings?.IPAMConfig?.IPv6Address);
         var mac = MacAddresses.Validate(settings?.MacAddress is { Length: > 0 } endpointMac ? endpointMac : config.MacAddress ?? "");
-        endpoints.Put(new EndpointRecord(containerId, network.Id) { RequestedIPv4 = requested, RequestedMacAddress = mac, Aliases = settings?.Aliases ?? [] });
+        endpoints.Put(new EndpointRecord(containerId, network.Id)
+        {
+            RequestedIPv4 = requested, RequestedIPv6 = requested6, RequestedMacAddress = mac, Aliases = settings?.Aliases ?? [],
+        });
     }
 
     public void Forget(string containerId) => endpoints.RemoveContainer(containerId);
@@ -126,20 +130,27 @@ public sealed class ContainerNetworking(NetworkStore networks, EndpointStore end
         var network = networks.Get(record.NetworkId);
         var driver = networks.DriverOf(network);
         var ports = publishPorts && driver.Capabilities.PublishesPorts
-            ? hostPorts.Reserve(container.Id, PortRequests.From(container.Config, container.HostConfig))
+            ? hostPorts.Reserve(container.Id, PortRequests.WithIPv6Twins(PortRequests.From(container.Config, container.HostConfig),
+                network.EnableIPv6 && driver.Capabilities.SupportsIPv6))
             : [];
         var endpointId = ContainerNames.NewId();
         EndpointRecord allocated;
         lock (_ipamLock)
         {
             var (address, gateway) = driver.Capabilities.NeedsAddresses ? Allocate(network, record) : ("", "");
-            allocated = record with { EndpointId = endpointId, IPv4Address = address, Gateway = gateway, Ports = ports };
+            var (address6, gateway6) = driver.Capabilities.NeedsAddresses ? Ipv6Endpoints.Allocate(network, record, endpoints.OnNetwork(network.Id)) : ("", "");
+            allocated = record with
+            {
+                EndpointId = endpointId, IPv4Address = address, Gateway = gateway, IPv6Address = address6, IPv6Gateway = gateway6, Ports = ports,
+            };
             endpoints.Put(allocated);
         }
         var spec = new EndpointSpec(container.Id, new Dictionary<string, string>())
         {
             IPv4Address = allocated.IPv4Address,
             Gateway = allocated.Gateway,
+            IPv6Address = allocated.IPv6Address,
+            IPv6Gateway = allocated.IPv6Gateway,
             MacAddress = allocated.RequestedMacAddress,
             PortBindings = ports,
             ReservedPortSockets = hostPorts.SocketsOf(container.Id),
@@ -151,19 +162,19 @@ public sealed class ContainerNetworking(NetworkStore networks, EndpointStore end
 
     private (string Address, string Gateway) Allocate(NetworkRecord network, EndpointRecord record)
     {
-        var inUse = endpoints.OnNetwork(network.Id).Where(e => e.Active && e.ContainerId != record.ContainerId)
+        var inUse = endpoints.OnNetwork(network.Id).Where(e => e.Active && e.ContainerId != record.ContainerId && e.IPv4Address.Length > 0)
             .Select(e => Ipv4Subnet.ParseAddress(e.IPv4Address.Split('/')[0], "endpoint")).ToHashSet();
         if (record.RequestedIPv4.Length > 0)
         {
             var wanted = Ipv4Subnet.ParseAddress(record.RequestedIPv4, "IPv4");
-            var pool = network.Ipam.First(p => p.ParsedSubnet.Contains(wanted));
+            var pool = network.Ipam.First(p => !p.IsIPv6 && p.ParsedSubnet.Contains(wanted));
             if (inUse.Contains(wanted) || pool.Gateway == record.RequestedIPv4 || !pool.Candidates().Contains(wanted))
             {
                 throw DriverException.Conflict($"Address already in use");
             }
             return ($"{record.RequestedIPv4}/{pool.ParsedSubnet.PrefixLength}", pool.Gateway);
         }
-        foreach (var pool in network.Ipam)
+        foreach (var pool in network.Ipam.Where(p => !p.IsIPv6))
         {
             foreach (var candidate in pool.Candidates())
             {
@@ -188,7 +199,7 @@ public sealed class ContainerNetworking(NetworkStore networks, EndpointStore end
                 Try(() => driver.Leave(network.Id, record.EndpointId), "leave", record);
                 Try(() => driver.DeleteEndpoint(network.Id, record.EndpointId), "delete endpoint", record);
             }
-            endpoints.Put(record with { EndpointId = "", IPv4Address = "", Gateway = "", MacAddress = "", Ports = [] });
+            endpoints.Put(record with { EndpointId = "", IPv4Address = "", Gateway = "", IPv6Address = "", IPv6Gateway = "", MacAddress = "", Ports = [] });
         }
         hostPorts.Release(containerId);
     }

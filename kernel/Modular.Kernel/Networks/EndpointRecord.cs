@@ -12,6 +12,9 @@ public sealed record EndpointRecord(string ContainerId, string NetworkId)
     /// <summary>A static address requested with <c>--ip</c>, or empty.</summary>
     public string RequestedIPv4 { get; init; } = "";
 
+    /// <summary>A static IPv6 address requested with <c>--ip6</c>, or empty.</summary>
+    public string RequestedIPv6 { get; init; } = "";
+
     /// <summary>A MAC address requested with <c>--mac-address</c>, or empty for the driver's choice.</summary>
     public string RequestedMacAddress { get; init; } = "";
 
@@ -25,6 +28,11 @@ public sealed record EndpointRecord(string ContainerId, string NetworkId)
     public string IPv4Address { get; init; } = "";
 
     public string Gateway { get; init; } = "";
+
+    /// <summary>The allocated IPv6 address in CIDR form (e.g. fd12:3456::2/64) on a network with IPv6, or empty.</summary>
+    public string IPv6Address { get; init; } = "";
+
+    public string IPv6Gateway { get; init; } = "";
 
     public string MacAddress { get; init; } = "";
 

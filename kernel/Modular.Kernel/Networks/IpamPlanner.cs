@@ -5,7 +5,7 @@ using Modular.Sdk;
 namespace Modular.Kernel.Networks;
 
 /// <summary>
-/// Settles a new network's IPv4 pools: the requested ones checked as dockerd checks them, or the first default pool
+/// Settles a new network's IPv4 pools (IPv6 ones: <see cref="Ipv6IpamPlanner"/>): the requested ones checked as dockerd checks them, or the first default pool
 /// that overlaps neither another network nor a route of the host (skipped pools are logged).
 /// </summary>
 public static class IpamPlanner
@@ -42,10 +42,6 @@ public static class IpamPlanner
             if (string.IsNullOrEmpty(config.Subnet))
             {
                 throw DriverException.InvalidArgument("every ip-range or gateway must have a corresponding subnet");
-            }
-            if (config.Subnet.Contains(':', StringComparison.Ordinal))
-            {
-                throw DriverException.InvalidArgument($"IPv6 subnets are not supported by this version of Modular: {config.Subnet}");
             }
             var subnet = Ipv4Subnet.Parse(config.Subnet);
             if (subnet.ToString() != config.Subnet)

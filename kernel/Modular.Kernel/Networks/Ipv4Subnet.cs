@@ -25,6 +25,14 @@ public readonly record struct Ipv4Subnet(uint Network, int PrefixLength)
         return new Ipv4Subnet(value & mask, prefix);
     }
 
+    /// <summary>Whether the text is IPv4 CIDR notation.</summary>
+    public static bool TryParseCidr(string cidr)
+    {
+        var slash = cidr.IndexOf('/');
+        return slash >= 0 && IPAddress.TryParse(cidr[..slash], out var address) && address.AddressFamily == AddressFamily.InterNetwork
+            && int.TryParse(cidr[(slash + 1)..], out var prefix) && prefix is >= 0 and <= 32;
+    }
+
     public static uint ParseAddress(string text, string what) =>
         IPAddress.TryParse(text, out var address) && address.AddressFamily == AddressFamily.InterNetwork
             ? ToNumber(address)

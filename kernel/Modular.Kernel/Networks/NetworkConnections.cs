@@ -49,15 +49,17 @@ public static class NetworkConnections
                     throw DriverException.InvalidArgument("user specified IP address is supported on user defined networks only");
                 }
                 var address = Ipv4Subnet.ParseAddress(requested, "IPv4");
-                if (!network.Ipam.Any(p => p.ParsedSubnet.Contains(address)))
+                if (!network.Ipam.Any(p => !p.IsIPv6 && p.ParsedSubnet.Contains(address)))
                 {
                     throw DriverException.InvalidArgument($"invalid IPv4 address: {requested}: no configured subnet contains it");
                 }
             }
+            var requested6 = Ipv6Endpoints.ValidateRequested(network, settings?.IPAMConfig?.IPv6Address);
             var aliases = network.IsDefault ? [] : settings?.Aliases ?? [];
             var record = new EndpointRecord(container.Id, network.Id)
             {
                 RequestedIPv4 = requested,
+                RequestedIPv6 = requested6,
                 RequestedMacAddress = MacAddresses.Validate(settings?.MacAddress ?? ""),
                 Aliases = aliases,
             };

@@ -10,7 +10,7 @@ public sealed record NetworkRecord(
     IReadOnlyDictionary<string, string> Options,
     IReadOnlyDictionary<string, string> Labels)
 {
-    /// <summary>The IPv4 pools addresses come from; empty for drivers that need no addresses.</summary>
+    /// <summary>The pools addresses come from, IPv4 ones first then IPv6 ones; empty for drivers that need no addresses.</summary>
     public IReadOnlyList<IpamPool> Ipam { get; init; } = [];
 
     /// <summary><c>--internal</c>: no traffic to or from outside the network.</summary>
@@ -20,4 +20,7 @@ public sealed record NetworkRecord(
     public bool IsDefault { get; init; }
 
     public bool Attachable { get; init; }
+
+    /// <summary><c>--ipv6</c>: endpoints also get an address from the network's IPv6 pools.</summary>
+    public bool EnableIPv6 { get; init; }
 }

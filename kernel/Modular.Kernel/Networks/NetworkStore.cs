@@ -23,6 +23,7 @@ public sealed class NetworkStore
     private readonly DaemonConfig _config;
     private readonly ILogger _logger;
     private readonly object _lock = new();
+    private readonly Lazy<string> _engineId;
     private List<NetworkRecord> _networks;
 
     public NetworkStore(DaemonConfig config, DriverCatalog drivers, ILogger<NetworkStore> logger)
@@ -32,6 +33,8 @@ public sealed class NetworkStore
         _config = config;
         _logger = logger;
         _networks = AtomicFile.ReadJson<List<NetworkRecord>>(_file) ?? [];
+        // The default IPv6 pool is derived from the engine's ID, as dockerd derives it from its host ID.
+        _engineId = new Lazy<string>(() => new Api.EngineIdentity(config.DataRoot).Id);
     }
 
     /// <summary>Creates the predefined networks of the installed drivers and re-creates every network in its driver.</summary>
@@ -82,7 +85,7 @@ public sealed class NetworkStore
 
     /// <summary>Creates a user-defined network (<c>docker network create</c>): checks, IPAM planning, the driver, then persists.</summary>
     public NetworkRecord Create(string name, string driverName, IReadOnlyDictionary<string, string> options,
-        IReadOnlyDictionary<string, string> labels, IReadOnlyList<IpamConfig>? ipam, bool isInternal, bool attachable)
+        IReadOnlyDictionary<string, string> labels, IReadOnlyList<IpamConfig>? ipam, bool isInternal, bool attachable, bool enableIPv6 = false)
     {
         if (name.Length == 0)
         {
@@ -97,6 +100,13 @@ public sealed class NetworkStore
         {
             throw new DriverException(DriverErrorKind.Forbidden, $"only one instance of \"{driverName}\" network is allowed");
         }
+        if (enableIPv6 && !driver.Capabilities.SupportsIPv6)
+        {
+            throw DriverException.InvalidArgument($"the {driverName} network driver does not support IPv6 (--ipv6)");
+        }
+        // As dockerd's IPAM: IPv6 subnets only count on a network with IPv6 enabled.
+        var requested4 = ipam?.Where(c => !Ipv6Subnet.IsIPv6Text(c.Subnet ?? "")).ToList();
+        var requested6 = ipam?.Where(c => Ipv6Subnet.IsIPv6Text(c.Subnet ?? "")).ToList() ?? [];
         lock (_lock)
         {
             if (_networks.Any(n => n.Name == name))
@@ -104,10 +114,15 @@ public sealed class NetworkStore
                 throw DriverException.Conflict($"network with name {name} already exists");
             }
             var pools = driver.Capabilities.NeedsAddresses
-                ? IpamPlanner.Plan(ipam, TakenSubnets(), IpamPlanner.HostRoutes(OwnBridgeNames()), Log, DefaultCandidates())
+                ? IpamPlanner.Plan(requested4, TakenSubnets(), IpamPlanner.HostRoutes(OwnBridgeNames()), Log, DefaultCandidates())
                 : [];
+            if (enableIPv6 && driver.Capabilities.NeedsAddresses)
+            {
+                pools = [.. pools, .. Ipv6IpamPlanner.Plan(requested6, TakenIPv6Subnets(), Ipv6IpamPlanner.HostRoutes(OwnBridgeNames()),
+                    Ipv6IpamPlanner.DefaultPools(_engineId.Value), Log)];
+            }
             var network = new NetworkRecord(ContainerNames.NewId(), name, driverName, driver.Capabilities.Scope, DateTimeOffset.UtcNow,
-                options, labels) { Ipam = pools, Internal = isInternal, Attachable = attachable };
+                options, labels) { Ipam = pools, Internal = isInternal, Attachable = attachable, EnableIPv6 = enableIPv6 };
             driver.CreateNetwork(SpecOf(network));
             _networks.Add(network);
             try
@@ -141,14 +156,17 @@ public sealed class NetworkStore
 
     public static NetworkSpec SpecOf(NetworkRecord network) => new(network.Id, network.Name, network.Options)
     {
-        Subnets = network.Ipam.Select(p => new NetworkSubnet(p.Subnet, p.Gateway)).ToList(),
+        Subnets = network.Ipam.Where(p => !p.IsIPv6).Select(p => new NetworkSubnet(p.Subnet, p.Gateway)).ToList(),
+        IPv6Subnets = network.Ipam.Where(p => p.IsIPv6).Select(p => new NetworkSubnet(p.Subnet, p.Gateway)).ToList(),
         Internal = network.Internal,
         IsDefault = network.IsDefault,
     };
 
     private IEnumerable<Ipv4Subnet> DefaultCandidates() => IpamDefaultPools.Candidates(_config.DefaultAddressPools);
 
-    private List<Ipv4Subnet> TakenSubnets() => _networks.SelectMany(n => n.Ipam).Select(p => p.ParsedSubnet).ToList();
+    private List<Ipv4Subnet> TakenSubnets() => _networks.SelectMany(n => n.Ipam).Where(p => !p.IsIPv6).Select(p => p.ParsedSubnet).ToList();
+
+    private List<Ipv6Subnet> TakenIPv6Subnets() => _networks.SelectMany(n => n.Ipam).Where(p => p.IsIPv6).Select(p => p.ParsedIPv6Subnet).ToList();
 
     // Routes through our own bridges are our networks' subnets, already counted as taken.
     private HashSet<string> OwnBridgeNames() => _networks

@@ -4,7 +4,11 @@ using Modular.Sdk;
 namespace Modular.Kernel.Networks;
 
 /// <summary>A port the container asks to publish: host side possibly unset (ephemeral) or a range to choose from.</summary>
-public sealed record PortRequest(string Protocol, int ContainerPort, string HostIp, int HostPortFirst, int HostPortLast);
+public sealed record PortRequest(string Protocol, int ContainerPort, string HostIp, int HostPortFirst, int HostPortLast)
+{
+    /// <summary>No host address was given: every IPv4 address, and on an IPv6 network every IPv6 one too (dockerd 28).</summary>
+    public bool AnyHostAddress { get; init; }
+}
 
 /// <summary>Reads HostConfig.PortBindings and, with <c>-P</c>, the image's EXPOSE list, checking them as dockerd does.</summary>
 public static class PortRequests
@@ -18,13 +22,16 @@ public static class PortRequests
             foreach (var binding in bindings ?? [])
             {
                 var (first, last) = ParseHostPort(binding.HostPort);
-                var hostIp = binding.HostIp.Length > 0 ? binding.HostIp : "0.0.0.0";
-                if (hostIp.Contains(':', StringComparison.Ordinal))
+                var hostIp = binding.HostIp.Length > 0 ? binding.HostIp.TrimStart('[').TrimEnd(']') : "0.0.0.0";
+                if (Ipv6Subnet.IsIPv6Text(hostIp))
                 {
-                    throw DriverException.InvalidArgument($"publishing on the IPv6 address {hostIp} is not supported by this version of Modular");
+                    hostIp = Ipv6Subnet.Format(Ipv6Subnet.ParseAddress(hostIp, "host IP"));
                 }
-                Ipv4Subnet.ParseAddress(hostIp, "host IP");
-                requests.Add(new PortRequest(protocol, containerPort, hostIp, first, last));
+                else
+                {
+                    Ipv4Subnet.ParseAddress(hostIp, "host IP");
+                }
+                requests.Add(new PortRequest(protocol, containerPort, hostIp, first, last) { AnyHostAddress = binding.HostIp.Length == 0 });
             }
         }
         if (host.PublishAllPorts)
@@ -34,12 +41,19 @@ public static class PortRequests
                 var (protocol, containerPort) = ParseKey(key);
                 if (!requests.Any(r => r.Protocol == protocol && r.ContainerPort == containerPort))
                 {
-                    requests.Add(new PortRequest(protocol, containerPort, "0.0.0.0", 0, 0));
+                    requests.Add(new PortRequest(protocol, containerPort, "0.0.0.0", 0, 0) { AnyHostAddress = true });
                 }
             }
         }
         return requests;
     }
+
+    /// <summary>
+    /// On a network with IPv6, each request without a host address also publishes on <c>::</c> (dockerd 28 shows both
+    /// <c>0.0.0.0:8080</c> and <c>[::]:8080</c>); a fixed host port stays the same for both.
+    /// </summary>
+    public static IReadOnlyList<PortRequest> WithIPv6Twins(IReadOnlyList<PortRequest> requests, bool ipv6) =>
+        ipv6 ? [.. requests, .. requests.Where(r => r.AnyHostAddress).Select(r => r with { HostIp = "::" })] : requests;
 
     public static (string Protocol, int Port) ParseKey(string key)
     {

@@ -20,10 +20,16 @@ public sealed record NetworkCapabilities(SandboxKind Sandbox, string Scope = "lo
 
     /// <summary>Whether the kernel must allocate addresses (IPAM) for the driver's networks and endpoints.</summary>
     public bool NeedsAddresses { get; init; }
+
+    /// <summary>
+    /// Whether the driver plumbs IPv6 (<see cref="NetworkSpec.IPv6Subnets"/>, <see cref="EndpointSpec.IPv6Address"/>);
+    /// the kernel refuses <c>--ipv6</c> networks for drivers without it.
+    /// </summary>
+    public bool SupportsIPv6 { get; init; }
 }
 
-/// <summary>One IPv4 subnet of a network, as the kernel's IPAM settled it.</summary>
-/// <param name="Subnet">The subnet in CIDR form, e.g. <c>172.18.0.0/16</c>.</param>
+/// <summary>One subnet of a network (IPv4 in <see cref="NetworkSpec.Subnets"/>, IPv6 in <see cref="NetworkSpec.IPv6Subnets"/>), as the kernel's IPAM settled it.</summary>
+/// <param name="Subnet">The subnet in CIDR form, e.g. <c>172.18.0.0/16</c> or <c>fd12:3456::/64</c>.</param>
 /// <param name="Gateway">The gateway address without prefix length, e.g. <c>172.18.0.1</c>; the driver assigns it to the host side.</param>
 public sealed record NetworkSubnet(string Subnet, string Gateway);
 
@@ -43,6 +49,12 @@ public sealed record NetworkSpec(string Id, string Name, IReadOnlyDictionary<str
     /// <summary>The IPv4 subnets with their gateways (empty for drivers that do not need addresses).</summary>
     public IReadOnlyList<NetworkSubnet> Subnets { get; init; } = [];
 
+    /// <summary>
+    /// The IPv6 subnets with their gateways of a network created with <c>--ipv6</c>; empty otherwise. Only drivers whose
+    /// capabilities declare <see cref="NetworkCapabilities.SupportsIPv6"/> get any.
+    /// </summary>
+    public IReadOnlyList<NetworkSubnet> IPv6Subnets { get; init; } = [];
+
     /// <summary>An internal network: no traffic to or from outside the network (<c>--internal</c>).</summary>
     public bool Internal { get; init; }
 
@@ -60,6 +72,12 @@ public sealed record EndpointSpec(string ContainerId, IReadOnlyDictionary<string
 
     /// <summary>The gateway the container's default route goes through, or empty for no default route.</summary>
     public string Gateway { get; init; } = "";
+
+    /// <summary>The IPv6 address the kernel's IPAM allocated, in CIDR form (e.g. <c>fd12:3456::2/64</c>), or empty.</summary>
+    public string IPv6Address { get; init; } = "";
+
+    /// <summary>The IPv6 gateway the container's default IPv6 route goes through, or empty for no such route.</summary>
+    public string IPv6Gateway { get; init; } = "";
 
     /// <summary>The MAC address the container's interface gets, or empty to let the driver choose.</summary>
     public string MacAddress { get; init; } = "";

@@ -149,19 +149,22 @@ public sealed class ContainerDns : INameDirectory
     private IEnumerable<NetworkRecord> NetworksOf(string containerId) =>
         LiveEndpoints(containerId).Select(e => e.Network).Where(HasEmbeddedResolver).DistinctBy(n => n.Id);
 
+    // One entry per address: an endpoint on a network with IPv6 answers A and AAAA questions and has two hosts lines.
     private IEnumerable<LiveEndpoint> LiveOn(NetworkRecord network) =>
         _endpoints.OnNetwork(network.Id)
-            .Where(r => r.Active && r.IPv4Address.Length > 0)
-            .Select(r => new LiveEndpoint(r, network, AddressOf(r), _containers.Find(r.ContainerId)));
+            .Where(r => r.Active)
+            .SelectMany(r => AddressesOf(r).Select(a => new LiveEndpoint(r, network, a, _containers.Find(r.ContainerId))));
 
     private List<LiveEndpoint> LiveEndpoints(string containerId) =>
         _endpoints.OfContainer(containerId)
-            .Where(r => r.Active && r.IPv4Address.Length > 0)
-            .Select(r => _networks.Find(r.NetworkId) is { } network ? new LiveEndpoint(r, network, AddressOf(r), null) : null)
-            .OfType<LiveEndpoint>()
+            .Where(r => r.Active)
+            .SelectMany(r => _networks.Find(r.NetworkId) is { } network
+                ? AddressesOf(r).Select(a => new LiveEndpoint(r, network, a, null))
+                : [])
             .ToList();
 
-    private static IPAddress AddressOf(EndpointRecord record) => IPAddress.Parse(record.IPv4Address.Split('/')[0]);
+    private static IEnumerable<IPAddress> AddressesOf(EndpointRecord record) =>
+        new[] { record.IPv4Address, record.IPv6Address }.Where(a => a.Length > 0).Select(a => IPAddress.Parse(a.Split('/')[0]));
 
     private sealed record LiveEndpoint(EndpointRecord Record, NetworkRecord Network, IPAddress Address, Container? Container);
 }
