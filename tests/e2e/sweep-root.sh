@@ -3,7 +3,7 @@
 #   tests/e2e/sweep-root.sh DIR...
 # For each DIR: force-deletes the runc containers whose state lives below it, SIGKILLs every process whose
 # command line names DIR (daemons, containerd, shims: the unique path is how we know they are ours), removes the
-# bridges and nftables tables of the modulard data-roots below it, lazily unmounts everything below it (deepest
+# bridges, nftables tables and MODULAR-* iptables chains of the modulard data-roots below it, lazily unmounts everything below it (deepest
 # first) and deletes it. Never deletes a DIR that still has mounts.
 # Exit status 1 if something could not be cleaned.
 set -uo pipefail
@@ -93,6 +93,22 @@ for n in json.load(open(sys.argv[1])):
   done
 }
 
+remove_iptables_chains() {
+  # firewall-backend iptables: the bridge's MODULAR-*-<bridge> chains and the rules in standard chains jumping to them.
+  local bridge="$1" table line chain
+  command -v iptables-save >/dev/null || return
+  for table in nat filter; do
+    while IFS= read -r line; do
+      read -r -a rule <<<"$line"
+      [[ "${rule[0]:-}" == "-A" && "${rule[1]}" != MODULAR-* && "${rule[-1]}" =~ ^MODULAR-(DNAT|POST|FWD)-"$bridge"$ ]] &&
+        iptables -w -t "$table" -D "${rule[@]:1}" 2>/dev/null
+    done < <(iptables-save -t "$table" 2>/dev/null)
+    for chain in DNAT POST FWD; do
+      iptables -w -t "$table" -F "MODULAR-$chain-$bridge" 2>/dev/null && iptables -w -t "$table" -X "MODULAR-$chain-$bridge" 2>/dev/null
+    done
+  done
+}
+
 remove_bridges() {
   # After the processes are gone: the veths died with the containers' namespaces, the bridges and tables remain.
   local bridge
@@ -101,6 +117,7 @@ remove_bridges() {
     [[ -d "/sys/class/net/$bridge" ]] && { ip link del "$bridge" 2>/dev/null || status=1; }
     nft delete table inet "modular-$bridge" 2>/dev/null
     nft delete table ip "modular-$bridge" 2>/dev/null
+    remove_iptables_chains "$bridge"
   done < <(bridges_below "$1")
 }
 

@@ -4,7 +4,7 @@ namespace Modular.E2E.Tests.Harness;
 
 /// <summary>
 /// Removes the host-side network resources of a daemon under test: for every bridge network in its
-/// &lt;data-root&gt;/network/networks.json, the bridge interface and the nftables tables named after it. Runs after the
+/// &lt;data-root&gt;/network/networks.json, the bridge interface and the nftables tables and iptables chains named after it. Runs after the
 /// daemon's processes are gone, so the veths died with the containers' namespaces.
 /// </summary>
 public static class NetworkSweeper
@@ -28,6 +28,33 @@ public static class NetworkSweeper
             foreach (var family in new[] { "inet", "ip" })
             {
                 await CommandRunner.RunAsync("nft", ["delete", "table", family, "modular-" + bridge], timeout: TimeSpan.FromSeconds(20));
+            }
+            await RemoveIptablesChainsAsync(bridge);
+        }
+    }
+
+    /// <summary>firewall-backend iptables: the bridge's MODULAR-*-&lt;bridge&gt; chains and the standard chains' jumps to them.</summary>
+    public static async Task RemoveIptablesChainsAsync(string bridge)
+    {
+        if (!File.Exists("/usr/sbin/iptables-save"))
+        {
+            return;
+        }
+        var ours = new[] { "DNAT", "POST", "FWD" }.Select(c => $"MODULAR-{c}-{bridge}").ToHashSet(StringComparer.Ordinal);
+        foreach (var table in new[] { "nat", "filter" })
+        {
+            var saved = await CommandRunner.RunAsync("iptables-save", ["-t", table], timeout: TimeSpan.FromSeconds(20));
+            foreach (var rule in saved.Stdout.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+            {
+                if (rule.Length >= 4 && rule[0] == "-A" && !ours.Contains(rule[1]) && ours.Contains(rule[^1]))
+                {
+                    await CommandRunner.RunAsync("iptables", ["-w", "-t", table, "-D", .. rule[1..]], timeout: TimeSpan.FromSeconds(20));
+                }
+            }
+            foreach (var chain in ours.Where(c => saved.Stdout.Contains($":{c} ", StringComparison.Ordinal)))
+            {
+                await CommandRunner.RunAsync("iptables", ["-w", "-t", table, "-F", chain], timeout: TimeSpan.FromSeconds(20));
+                await CommandRunner.RunAsync("iptables", ["-w", "-t", table, "-X", chain], timeout: TimeSpan.FromSeconds(20));
             }
         }
     }
