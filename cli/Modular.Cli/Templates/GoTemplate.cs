@@ -29,14 +29,31 @@ internal sealed class GoTemplate
     /// Runs the template over a table's column titles with docker's HeaderFunctions: json, split, join, title, lower,
     /// upper and truncate hand the title back untouched, so <c>{{json .Command}}</c> heads its column COMMAND.
     /// </summary>
-    public string ExecuteHeader(object? titles) => Execute(titles, headerFunctions: true);
+    /// <remarks>docker ignores a header that fails (json of a whole row, say): what was written before the failure stands.</remarks>
+    public string ExecuteHeader(object? titles)
+    {
+        var output = new StringBuilder();
+        try
+        {
+            Execute(titles, headerFunctions: true, output);
+        }
+        catch (TemplateException)
+        {
+        }
+        return output.ToString();
+    }
 
     private string Execute(object? data, bool headerFunctions)
     {
         var output = new StringBuilder();
+        Execute(data, headerFunctions, output);
+        return output.ToString();
+    }
+
+    private void Execute(object? data, bool headerFunctions, StringBuilder output)
+    {
         var dot = data is JsonNode node ? TemplateValues.FromJson(node) : data;
         ExecuteList(_nodes, dot, new Scope(dot, _missingKeyIsError, headerFunctions), output);
-        return output.ToString();
     }
 
     private sealed class Scope(object? root, bool missingKeyIsError, bool headerFunctions)
@@ -181,7 +198,7 @@ internal sealed class GoTemplate
         {
             case FunctionNode function:
                 if (scope.HeaderFunctions && function.Name is "json" or "split" or "join" or "title" or "lower" or "upper" or "truncate" && rest.Count > 0)
-                    return rest[0];
+                    return rest[0] as string ?? throw new TemplateException($"wrong type for value; expected string; got {TemplateValues.TypeName(rest[0])}");
                 if (TemplateFunctions.TryCall(function.Name, rest, out var result))
                     return result;
                 throw new TemplateException($"function \"{function.Name}\" not defined");

@@ -68,6 +68,14 @@ public sealed class JsonTemplateEscapingTests
         Assert.Equal(["CONTAINER", "ID", "COMMAND", "NAMES"], text.Split('\n')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public void A_table_of_whole_rows_as_json_has_an_empty_header_as_in_docker()
+    {
+        var text = TableOutput.Render("table {{json .}}", ContainerRow.DefaultTable, [Row()], ContainerRow.Headers);
+
+        Assert.StartsWith("\n{\"Command\":", text);
+    }
+
     [Theory]
     [InlineData("{{json .}}", true)]
     [InlineData("table {{json .}}", true)]
