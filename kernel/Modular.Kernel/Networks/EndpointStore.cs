@@ -2,12 +2,20 @@ using Modular.Kernel.Persistence;
 
 namespace Modular.Kernel.Networks;
 
-/// <summary>Every container's network attachments, persisted atomically in <c>&lt;data-root&gt;/network/endpoints.json</c>.</summary>
+/// <summary>
+/// Every container's network attachments, persisted atomically in <c>&lt;data-root&gt;/network/endpoints.json</c>.
+/// Every container start, exit, create and removal changes it, so its writes are group commits: a change returns once
+/// the file holds it, but changes made while a write is under way share the next write instead of queueing one
+/// fsync each behind the store's lock (100 parallel removals were 200 fsyncs in a row).
+/// </summary>
 public sealed class EndpointStore
 {
     private readonly string _file;
     private readonly object _lock = new();
+    private readonly object _writer = new();
     private List<EndpointRecord> _records;
+    private long _version;
+    private long _persisted;
 
     public EndpointStore(string dataRoot)
     {
@@ -30,16 +38,48 @@ public sealed class EndpointStore
         lock (_lock) { return _records.Where(r => r.NetworkId == networkId).ToList(); }
     }
 
-    /// <summary>Runs <paramref name="change"/> on the records under the store's lock and persists the result before returning.</summary>
+    /// <summary>
+    /// Runs <paramref name="change"/> on the records under the store's lock and persists the result before returning
+    /// (nothing is written when the records come out as they were).
+    /// </summary>
     public T Change<T>(Func<List<EndpointRecord>, T> change)
     {
+        long version;
+        T result;
         lock (_lock)
         {
             var copy = _records.ToList();
-            var result = change(copy);
-            AtomicFile.WriteJson(_file, copy);
+            result = change(copy);
+            if (copy.SequenceEqual(_records))
+            {
+                return result;
+            }
+            // Published lists are never changed again: a writer may serialize one outside the lock.
             _records = copy;
-            return result;
+            version = ++_version;
+        }
+        Persist(version);
+        return result;
+    }
+
+    // One writer at a time puts the newest records on disk; a change an earlier write already carried needs no write.
+    private void Persist(long version)
+    {
+        lock (_writer)
+        {
+            if (_persisted >= version)
+            {
+                return;
+            }
+            List<EndpointRecord> newest;
+            long newestVersion;
+            lock (_lock)
+            {
+                newest = _records;
+                newestVersion = _version;
+            }
+            AtomicFile.WriteJson(_file, newest);
+            _persisted = newestVersion;
         }
     }
 
