@@ -56,14 +56,12 @@ internal sealed unsafe class ExitWatcher
         }
     }
 
+    // Renamed into place but not fsynced: the file must survive the death of processes (ours, the daemon's), which
+    // the page cache guarantees; exec-root is a tmpfs that a power loss empties anyway.
     private void Record(int status)
     {
         var temporary = _exitFile + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))
-        {
-            file.Write(System.Text.Encoding.ASCII.GetBytes(status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            file.Flush(flushToDisk: true);
-        }
+        File.WriteAllText(temporary, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         File.Move(temporary, _exitFile, overwrite: true);
         _status = status;
         var one = stackalloc byte[1];
