@@ -132,6 +132,11 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
             {
                 endpoint.Proxies = EndpointProxies.Start(spec.PortBindings, spec.ReservedPortSockets, AddressOnly(spec.IPv4Address), UdpPortProxy.DefaultIdleTimeout);
             }
+            else if (Ipv6Bridge.LoopbackMappings(spec.PortBindings) is { Count: > 0 } loopback)
+            {
+                // No DNAT can serve [::1] (see Ipv6Bridge): those ports get a proxy even without userland-proxy.
+                endpoint.Proxies = EndpointProxies.Start(loopback, spec.ReservedPortSockets, Ipv6Bridge.LoopbackTarget(spec), UdpPortProxy.DefaultIdleTimeout);
+            }
             _firewall.Publish(settings, Ipv6Bridge.IPv4Only(spec.PortBindings), AddressOnly(spec.IPv4Address));
             Ipv6Bridge.Publish(settings, spec.PortBindings, AddressOnly(spec.IPv6Address));
             endpoint.Joined = true;

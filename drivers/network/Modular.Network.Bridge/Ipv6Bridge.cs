@@ -13,7 +13,8 @@ namespace Modular.Network.Bridge;
 /// host addresses. Addresses are added with <c>nodad</c>: nothing else on the bridge can hold them (the kernel's IPAM
 /// hands each out once), and duplicate address detection would leave them unusable for a second after start.
 /// <para>The loopback address <c>::1</c> is never DNATed: Linux has no IPv6 <c>route_localnet</c>, so a reply to ::1
-/// arriving from the bridge is dropped; such connections reach the port's held socket (and the userland proxy, when on).</para>
+/// arriving from the bridge is dropped; such ports are served by a proxy on the port's held socket, as docker-proxy serves
+/// them (with or without <c>userland-proxy</c>).</para>
 /// </summary>
 internal static class Ipv6Bridge
 {
@@ -38,6 +39,14 @@ internal static class Ipv6Bridge
     /// <summary>The mappings on IPv4 host addresses, the only ones an IPv4 firewall backend is given.</summary>
     public static IReadOnlyList<PortMapping> IPv4Only(IReadOnlyList<PortMapping> ports) =>
         ports.Any(IsIPv6) ? ports.Where(p => !IsIPv6(p)).ToList() : ports;
+
+    /// <summary>The mappings on <c>[::1]</c>, which only a proxy on the held socket can serve.</summary>
+    public static IReadOnlyList<PortMapping> LoopbackMappings(IReadOnlyList<PortMapping> ports) =>
+        ports.Where(p => p.HostIp == "::1").ToList();
+
+    /// <summary>Where a proxy for <c>[::1]</c> forwards: the container's IPv6 address, else its IPv4 one (as docker-proxy).</summary>
+    public static string LoopbackTarget(EndpointSpec spec) =>
+        (spec.IPv6Address.Length > 0 ? spec.IPv6Address : spec.IPv4Address).Split('/')[0];
 
     public static void ConfigureBridge(BridgeSettings settings)
     {

@@ -24,7 +24,7 @@ public sealed class HostPorts
         {
             foreach (var request in requests)
             {
-                var (socket, port) = Bind(request);
+                var (socket, port) = BindTwin(request, mappings) ?? Bind(request);
                 sockets.Add(socket);
                 mappings.Add(new PortMapping(request.Protocol, request.HostIp, port, request.ContainerPort));
             }
@@ -64,6 +64,24 @@ public sealed class HostPorts
         lock (_lock)
         {
             return _byMapping.TryGetValue(containerId, out var sockets) ? sockets : new Dictionary<PortMapping, Socket>();
+        }
+    }
+
+    // dockerd 28 gives the [::] twin of an ephemeral port (-p 80, -P) the port the IPv4 side got, when it is free.
+    private static (Socket Socket, int Port)? BindTwin(PortRequest request, List<PortMapping> bound)
+    {
+        if (request is not { HostIp: "::", AnyHostAddress: true, HostPortFirst: 0 }
+            || bound.FirstOrDefault(m => m.HostIp == "0.0.0.0" && m.Protocol == request.Protocol && m.ContainerPort == request.ContainerPort) is not { } ipv4)
+        {
+            return null;
+        }
+        try
+        {
+            return Bind(request with { HostPortFirst = ipv4.HostPort, HostPortLast = ipv4.HostPort });
+        }
+        catch (DriverException)
+        {
+            return null;
         }
     }
 

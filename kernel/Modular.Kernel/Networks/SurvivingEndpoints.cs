@@ -40,6 +40,8 @@ public sealed class SurvivingEndpoints(NetworkStore networks, EndpointStore endp
                 {
                     IPv4Address = record.IPv4Address,
                     Gateway = record.Gateway,
+                    IPv6Address = record.IPv6Address,
+                    IPv6Gateway = record.IPv6Gateway,
                     MacAddress = record.MacAddress,
                     PortBindings = record.Ports,
                     ReservedPortSockets = hostPorts.SocketsOf(container.Id),

@@ -80,28 +80,36 @@ public sealed class Ipv6NetworkTests(PrivateDaemon daemon)
     }
 
     [Fact]
-    public async Task PortsPublishedOnAnIpv6NetworkAnswerOnTheHostsIpv6Addresses()
+    public async Task PortsPublishedOnAnIpv6NetworkAnswerOnTheHostsIpv6AddressesAndLoopback()
     {
         var hostAddress = HostGlobalIPv6Address();
         Assert.SkipWhen(hostAddress is null, "the host has no global IPv6 address to publish on");
         var network = Names.Unique("v6ports");
         var server = Names.Unique("v6web");
         var port = FreePort();
+        var loopbackPort = FreePort();
         string bridgeName;
         try
         {
             var create = await daemon.Docker("network", "create", "--ipv6", "--subnet", "fd5e:e2e:7::/64", network);
             Assert.True(create.ExitCode == 0, create.ToString());
             bridgeName = "br-" + create.Stdout.Trim()[..12];
-            var run = await daemon.Docker("run", "-d", "--name", server, "--network", network, "-p", $"{port}:80", "busybox", "sh", "-c",
-                "while true; do echo hello-v6 | nc -l -p 80; done");
+            var run = await daemon.Docker("run", "-d", "--name", server, "--network", network, "-p", $"{port}:80",
+                "-p", $"[::1]:{loopbackPort}:80", "-p", "81", "busybox", "sh", "-c", "while true; do echo hello-v6 | nc -l -p 80; done");
             Assert.True(run.ExitCode == 0, run.ToString());
 
             var ports = await daemon.Docker("port", server);
             Assert.Contains($"80/tcp -> 0.0.0.0:{port}", ports.Stdout);
             Assert.Contains($"80/tcp -> [::]:{port}", ports.Stdout);
+            Assert.Contains($"80/tcp -> [::1]:{loopbackPort}", ports.Stdout);
+            // An ephemeral port gets the same number on both families, as dockerd 28 gives it.
+            var ephemeral = (await daemon.Docker("port", server, "81/tcp")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, ephemeral.Length);
+            Assert.Equal(ephemeral[0].Split(':')[^1], ephemeral[1].Split(':')[^1]);
             Assert.Equal("hello-v6", await ReadLineAsync(hostAddress!, port));
             Assert.Equal("hello-v6", await ReadLineAsync(IPAddress.Loopback, port));
+            // No DNAT reaches [::1] (Linux has no IPv6 route_localnet): a proxy on the held socket serves it.
+            Assert.Equal("hello-v6", await ReadLineAsync(IPAddress.IPv6Loopback, loopbackPort));
         }
         finally
         {
@@ -176,6 +184,36 @@ public sealed class Ipv6NetworkTests(PrivateDaemon daemon)
         }
         var names = (await daemon.Docker("network", "ls", "--format", "{{.Name}}")).Stdout;
         Assert.DoesNotContain(network, names);
+    }
+
+    [Fact]
+    public async Task MacvlanNetworksPlumbIpv6Too()
+    {
+        var network = Names.Unique("v6mac");
+        var first = Names.Unique("v6mac1");
+        string parent;
+        try
+        {
+            var create = await daemon.Docker("network", "create", "-d", "macvlan", "--ipv6", "--subnet", "10.219.20.0/24",
+                "--subnet", "fd5e:e2e:c::/64", network);
+            Assert.True(create.ExitCode == 0, create.ToString());
+            parent = "dm-" + create.Stdout.Trim()[..12];
+            var run = await daemon.Docker("run", "-d", "--name", first, "--network", network, "busybox", "sleep", "300");
+            Assert.True(run.ExitCode == 0, run.ToString());
+
+            var probe = await daemon.Docker("run", "--rm", "--network", network, "busybox", "sh", "-c",
+                $"ip -6 -o addr show eth0 | grep -o 'inet6 fd[0-9a-f:/]*'; ip -6 route | grep default; ping -6 -c 1 -W 3 {first} >/dev/null && echo ping-ok");
+            Assert.True(probe.ExitCode == 0, probe.ToString());
+            Assert.Contains("inet6 fd5e:e2e:c::3/64", probe.Stdout);
+            Assert.Contains("default via fd5e:e2e:c::1 dev eth0", probe.Stdout);
+            Assert.Contains("ping-ok", probe.Stdout);
+        }
+        finally
+        {
+            await daemon.Docker("rm", "-f", first);
+            await daemon.Docker("network", "rm", network);
+        }
+        Assert.False(Directory.Exists($"/sys/class/net/{parent}"));
     }
 
     private static async Task AssertNothingLeftAsync(string bridgeName)
