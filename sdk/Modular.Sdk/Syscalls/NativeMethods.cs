@@ -27,4 +27,7 @@ internal static unsafe class NativeMethods
 
     [DllImport(LibC, SetLastError = true)]
     public static extern int closedir(nint dir);
+
+    [DllImport(LibC, SetLastError = true)]
+    public static extern int statx(int directory, byte* path, int flags, uint mask, byte* buffer);
 }
