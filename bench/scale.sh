@@ -3,12 +3,12 @@
 #
 #   bench/scale.sh [-n ROUNDS] [--keep-logs]
 #
-# Figures: engine memory idle (RSS of modulard and its shims; of dockerd and its containerd), 20 `docker run -d` at
-# once, engine memory with 100 running `busybox sleep` (RSS and PSS summed over the daemon(s) and every shim),
-# `docker ps` with 100 running (median of 5), `docker rm -f` of the 100 in one call, and `run --rm busybox true`
-# (median of 10). The 100-container cycle runs ROUNDS times (default 2) per daemon, the daemons taking turns, and
-# each figure is the median over the rounds. Containers use --network none on both (the private dockerd has no
-# bridge). Everything lives under /tmp/modular-bench-scale/ and is swept on exit, also after a failure or Ctrl-C.
+# Figures: engine memory idle (RSS and PSS of modulard and its shims; of dockerd and its containerd), 20 `docker run -d`
+# at once (3 batches per round, daemons taking turns), engine memory with 100 running `busybox sleep` (RSS and PSS
+# summed over the daemon(s) and every shim), `docker ps` with 100 running (7 per round, taking turns), `docker rm -f` of
+# the 100 in one call, and `run --rm busybox true` (median of 10). Both daemons hold their 100 at the same time. Each
+# figure is the median over ROUNDS rounds (default 2). Containers use --network none on both (the private dockerd has
+# no bridge). Everything lives under /tmp/modular-bench-scale/ and is swept on exit, also after a failure or Ctrl-C.
 # Needs root, artifacts/bin/modulard (./setup.sh --build-only; MODULARD=path overrides), dockerd and a docker CLI.
 set -euo pipefail
 
@@ -33,7 +33,7 @@ readonly bench_root=/tmp/modular-bench-scale
 readonly sweep="$repo/tests/e2e/sweep-root.sh"
 readonly errors_log="$bench_root/errors.log"
 readonly daemons=(modulard dockerd)
-readonly parallel_runs=20 running_target=100 ps_runs=5 run_rm_warmups=2 run_rm_runs=10
+readonly parallel_runs=20 parallel_batches=3 running_target=100 ps_runs=7 run_rm_warmups=2 run_rm_runs=10
 readonly settle_seconds=5
 # No step may hang the run: dockerd 20.10 has been seen to stop answering for some containers of a 100-container
 # `rm -f` on this machine. A daemon whose step timed out is marked stuck and measured no further.
@@ -170,35 +170,58 @@ time_ms() {
   elapsed_ms "$start" "$end"
 }
 
-one_cycle() {
-  local name="$1" round="$2" ms running memory ids i
-  log "$name, round $round: $parallel_runs run -d at once"
-  if ms="$(parallel_run_ms "$name" "$round")"; then add_sample parallel "$name" "$ms"; else add_sample parallel_failed "$name" 1; fi
-  fill_to_target "$name" "$round"
-  running="$(count_running "$name")"
-  if [[ "$running" -ne "$running_target" ]]; then
-    log "$name: $running running instead of $running_target"
-    add_sample short "$name" "$running"
-  fi
-  sleep "$settle_seconds"
-  memory="$(memory_of "$name")"
-  read -r procs rss pss <<<"$memory"
-  log "$name: $running running; $procs engine processes, RSS $rss MiB, PSS $pss MiB"
-  add_sample procs "$name" "$procs"
-  add_sample rss100 "$name" "$rss"
-  add_sample pss100 "$name" "$pss"
-  for ((i = 0; i < ps_runs; i++)); do
-    if ms="$(time_ms "$name" ps)"; then add_sample ps "$name" "$ms"; fi
+# One round: 20 at once, $parallel_batches times per daemon with the daemons taking turns (the batches before the last
+# removed untimed), then both filled to $running_target, their memory read, `ps` timed taking turns, and `rm -f` of
+# all on each. Both daemons hold their 100 at the same time, so load from elsewhere on this shared machine hits both.
+one_round() {
+  local round="$1" name k i ms running procs rss pss ids
+  for ((k = 1; k <= parallel_batches; k++)); do
+    for name in "${daemons[@]}"; do
+      is_stuck "$name" && continue
+      log "$name, round $round: $parallel_runs run -d at once ($k of $parallel_batches)"
+      if ms="$(parallel_run_ms "$name" "$round-$k")"; then add_sample parallel "$name" "$ms"; else add_sample parallel_failed "$name" 1; fi
+      if ((k < parallel_batches)) && ! remove_all_containers "$name"; then
+        log "$name: could not remove the batch; no further figures from it"
+        mark_stuck "$name"
+      fi
+    done
   done
-  ids="$(on "$name" ps -aq 2>>"$errors_log")"
-  log "$name: rm -f of $(wc -w <<<"$ids")"
-  # shellcheck disable=SC2086 # one id per word
-  if ms="$(time_ms "$name" rm -f $ids)"; then add_sample rmf "$name" "$ms"; else add_sample rmf_failed "$name" 1; fi
-  if is_stuck "$name"; then
-    log "$name: rm -f did not finish within $step_timeout s; no further figures from it"
-    return
-  fi
-  [[ -z "$(on "$name" ps -aq 2>>"$errors_log")" ]] || { log "$name: containers left after rm -f"; remove_all_containers "$name" || true; }
+  for name in "${daemons[@]}"; do
+    is_stuck "$name" && continue
+    fill_to_target "$name" "$round"
+    running="$(count_running "$name")"
+    if [[ "$running" -ne "$running_target" ]]; then
+      log "$name: $running running instead of $running_target"
+      add_sample short "$name" "$running"
+    fi
+  done
+  sleep "$settle_seconds"
+  for name in "${daemons[@]}"; do
+    is_stuck "$name" && continue
+    read -r procs rss pss <<<"$(memory_of "$name")"
+    log "$name: $procs engine processes, RSS $rss MiB, PSS $pss MiB"
+    add_sample procs "$name" "$procs"
+    add_sample rss100 "$name" "$rss"
+    add_sample pss100 "$name" "$pss"
+  done
+  for ((i = 0; i < ps_runs; i++)); do
+    for name in "${daemons[@]}"; do
+      is_stuck "$name" && continue
+      if ms="$(time_ms "$name" ps)"; then add_sample ps "$name" "$ms"; fi
+    done
+  done
+  for name in "${daemons[@]}"; do
+    is_stuck "$name" && continue
+    ids="$(on "$name" ps -aq 2>>"$errors_log")"
+    log "$name: rm -f of $(wc -w <<<"$ids")"
+    # shellcheck disable=SC2086 # one id per word
+    if ms="$(time_ms "$name" rm -f $ids)"; then add_sample rmf "$name" "$ms"; else add_sample rmf_failed "$name" 1; fi
+    if is_stuck "$name"; then
+      log "$name: rm -f did not finish within $step_timeout s; no further figures from it"
+      continue
+    fi
+    [[ -z "$(on "$name" ps -aq 2>>"$errors_log")" ]] || { log "$name: containers left after rm -f"; remove_all_containers "$name" || true; }
+  done
 }
 
 median_of() { printf '%s' "${samples[$1,$2]:-}" | median; }
@@ -235,9 +258,7 @@ for name in "${daemons[@]}"; do
 done
 
 for ((round = 1; round <= rounds; round++)); do
-  for name in "${daemons[@]}"; do
-    is_stuck "$name" || one_cycle "$name" "$round"
-  done
+  one_round "$round"
 done
 
 log "run --rm busybox true: $run_rm_warmups warm-ups + $run_rm_runs runs each, alternating"
@@ -285,7 +306,7 @@ fig "ps, $running_target running, ms (median of $ps_runs)" ps "<= 0.5x"
 fig "rm -f of $running_target running, ms" rmf "<= 0.3x"
 fig "run --rm busybox true, ms (median of $run_rm_runs)" runrm ""
 echo
-echo "Rounds of the $running_target-container cycle: $rounds per daemon (figures are the median over rounds)."
+echo "Rounds: $rounds; run -d at once: $parallel_batches batches a round; figures are medians over every sample."
 echo "Processes: modulard + modular-shim; dockerd + containerd + containerd-shim-runc-v2."
 for name in "${daemons[@]}"; do
   [[ -n "${samples[short,$name]:-}" ]] && echo "WARNING: $name did not reach $running_target running in a round: $(printf '%s' "${samples[short,$name]}" | tr '\n' ' ')"
