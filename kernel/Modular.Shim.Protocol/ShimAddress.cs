@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Modular.Shim.Protocol;
@@ -6,15 +5,29 @@ namespace Modular.Shim.Protocol;
 /// <summary>
 /// Where a container's shim listens: an abstract unix socket named after its state directory. Abstract, because a
 /// path under a deep exec-root can exceed the 107 bytes a socket path may have, and nothing is left on disk when the
-/// shim dies; the shim checks that whoever connects is root, since abstract sockets have no file permissions.
+/// shim dies. Abstract sockets have no file permissions, so the shim accepts only root and the daemon talks only to
+/// a shim running as root.
 /// </summary>
 public static class ShimAddress
 {
     /// <summary>The abstract name (without the leading NUL) of the shim whose state lives in <paramref name="stateDirectory"/>.</summary>
     public static string NameFor(string stateDirectory)
     {
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(stateDirectory)));
-        return $"modular-shim/{Convert.ToHexStringLower(digest)[..32]}";
+        // Two FNV-1a passes with different offsets: a stable 128-bit name without loading a crypto library into every
+        // shim (OpenSSL alone would add ~0.4 MiB of private memory to each). Names need not be secret: both sides
+        // check that the peer is root.
+        var bytes = Encoding.UTF8.GetBytes(Path.GetFullPath(stateDirectory));
+        return $"modular-shim/{Fnv1a(bytes, 14695981039346656037UL):x16}{Fnv1a(bytes, 1099511628211UL * 31):x16}";
+    }
+
+    private static ulong Fnv1a(ReadOnlySpan<byte> bytes, ulong offset)
+    {
+        var hash = offset;
+        foreach (var b in bytes)
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+        return hash;
     }
 
     /// <summary>
@@ -22,7 +35,7 @@ public static class ShimAddress
     /// the temp folder, since a path under a deep bundle can exceed the 107 bytes a socket path may have.
     /// </summary>
     public static string NewConsoleSocketPath() =>
-        Path.Combine(Path.GetTempPath(), $"modular-console-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.sock");
+        Path.Combine(Path.GetTempPath(), $"modular-console-{Guid.NewGuid():N}.sock");
 
     /// <summary>The sockaddr_un bytes of an abstract name: family, then NUL, then the name (no terminator).</summary>
     internal static byte[] SocketAddress(string name)

@@ -44,6 +44,11 @@ public sealed class ShimSession : IDisposable
         }
         try
         {
+            // An abstract name can be taken by anyone: only a shim running as root is ours.
+            if (channel.PeerUid() != 0)
+            {
+                throw new IOException($"the socket of {stateDirectory} is not held by a root process");
+            }
             var line = channel.ReadLine(out var descriptors);
             var (verb, argument) = line is null ? ("", "") : ShimMessage.Parse(line);
             var parts = argument.Split(' ');
