@@ -45,12 +45,19 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
             }
             RemoveOtherBackendsRules(settings);
             _firewall.Apply(settings);
-            Ipv6Bridge.ApplyRules(settings);
             PublishRestored(network.Id, settings);
         }
         catch when (!existed)
         {
-            // A network that could not be completed leaves nothing behind.
+            // A network that could not be completed leaves nothing behind, its rules included.
+            try
+            {
+                _firewall.Remove(settings);
+            }
+            catch (DriverException e)
+            {
+                log.Warn($"Could not remove the rules of the unfinished network {settings.BridgeName}: {e.Message}");
+            }
             LinkCommands.DeleteLink(settings.BridgeName);
             throw;
         }
@@ -72,7 +79,7 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
                 try
                 {
                     endpoint.Proxies = EndpointProxies.Start(endpoint.Spec.PortBindings, endpoint.Spec.ReservedPortSockets,
-                        AddressOnly(endpoint.Spec.IPv4Address), UdpPortProxy.DefaultIdleTimeout);
+                        AddressOnly(endpoint.Spec.IPv4Address), AddressOnly(endpoint.Spec.IPv6Address), UdpPortProxy.DefaultIdleTimeout);
                 }
                 catch (DriverException e)
                 {
@@ -81,7 +88,7 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
                 }
             }
             _firewall.Publish(settings, Ipv6Bridge.IPv4Only(endpoint.Spec.PortBindings), AddressOnly(endpoint.Spec.IPv4Address));
-            Ipv6Bridge.Publish(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv6Address));
+            _firewall.PublishIPv6(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv6Address));
         }
     }
 
@@ -130,7 +137,7 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
             Ipv6Bridge.ConfigureSandbox(settings, sandboxKey, interfaceName, spec);
             if (options.UserlandProxy && spec.PortBindings.Count > 0)
             {
-                endpoint.Proxies = EndpointProxies.Start(spec.PortBindings, spec.ReservedPortSockets, AddressOnly(spec.IPv4Address), UdpPortProxy.DefaultIdleTimeout);
+                endpoint.Proxies = EndpointProxies.Start(spec.PortBindings, spec.ReservedPortSockets, AddressOnly(spec.IPv4Address), AddressOnly(spec.IPv6Address), UdpPortProxy.DefaultIdleTimeout);
             }
             else if (Ipv6Bridge.LoopbackMappings(spec.PortBindings) is { Count: > 0 } loopback)
             {
@@ -138,7 +145,7 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
                 endpoint.Proxies = EndpointProxies.Start(loopback, spec.ReservedPortSockets, Ipv6Bridge.LoopbackTarget(spec), UdpPortProxy.DefaultIdleTimeout);
             }
             _firewall.Publish(settings, Ipv6Bridge.IPv4Only(spec.PortBindings), AddressOnly(spec.IPv4Address));
-            Ipv6Bridge.Publish(settings, spec.PortBindings, AddressOnly(spec.IPv6Address));
+            _firewall.PublishIPv6(settings, spec.PortBindings, AddressOnly(spec.IPv6Address));
             endpoint.Joined = true;
         }
         catch
@@ -160,7 +167,7 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
         try
         {
             _firewall.Unpublish(settings, Ipv6Bridge.IPv4Only(endpoint.Spec.PortBindings), AddressOnly(endpoint.Spec.IPv4Address));
-            Ipv6Bridge.Unpublish(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv6Address));
+            _firewall.UnpublishIPv6(settings, endpoint.Spec.PortBindings, AddressOnly(endpoint.Spec.IPv6Address));
         }
         finally
         {

@@ -10,7 +10,7 @@ namespace Modular.Network.Bridge;
 /// </summary>
 internal interface IFirewallBackend
 {
-    /// <summary>(Re)creates the network's rules; whatever an earlier daemon left for the same bridge is replaced.</summary>
+    /// <summary>(Re)creates the network's rules, IPv6 ones included; whatever an earlier daemon left for the same bridge is replaced.</summary>
     void Apply(BridgeSettings settings);
 
     /// <summary>Removes every rule of the network; a network without rules is not an error.</summary>
@@ -21,4 +21,13 @@ internal interface IFirewallBackend
 
     /// <summary>Stops forwarding the published host ports to <paramref name="containerAddress"/>.</summary>
     void Unpublish(BridgeSettings settings, IReadOnlyList<PortMapping> ports, string containerAddress);
+
+    /// <summary>
+    /// Forwards the ports published on IPv6 host addresses (other than <c>::1</c>, which only a proxy serves) to the
+    /// container's IPv6 address; nothing when the network or the container has no IPv6.
+    /// </summary>
+    void PublishIPv6(BridgeSettings settings, IReadOnlyList<PortMapping> ports, string containerIPv6Address);
+
+    /// <summary>Stops what <see cref="PublishIPv6"/> forwarded.</summary>
+    void UnpublishIPv6(BridgeSettings settings, IReadOnlyList<PortMapping> ports, string containerIPv6Address);
 }

@@ -73,6 +73,7 @@ internal sealed class NftRuleset : IFirewallBackend
         script.AppendLine("}");
 
         Run(script.ToString());
+        Ipv6Bridge.ApplyRules(settings);
     }
 
     public void Remove(BridgeSettings settings) =>
@@ -83,6 +84,12 @@ internal sealed class NftRuleset : IFirewallBackend
 
     public void Unpublish(BridgeSettings settings, IReadOnlyList<PortMapping> ports, string containerAddress) =>
         ChangePorts("delete", settings, ports, containerAddress);
+
+    public void PublishIPv6(BridgeSettings settings, IReadOnlyList<PortMapping> ports, string containerIPv6Address) =>
+        Ipv6Bridge.Publish(settings, ports, containerIPv6Address);
+
+    public void UnpublishIPv6(BridgeSettings settings, IReadOnlyList<PortMapping> ports, string containerIPv6Address) =>
+        Ipv6Bridge.Unpublish(settings, ports, containerIPv6Address);
 
     private static void ChangePorts(string verb, BridgeSettings settings, IReadOnlyList<PortMapping> ports, string containerAddress)
     {

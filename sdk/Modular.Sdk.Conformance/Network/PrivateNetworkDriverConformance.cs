@@ -142,8 +142,13 @@ public abstract class PrivateNetworkDriverConformance : IDisposable
                 client.Connect(IPAddress.Loopback, hostPort);
                 answer = new StreamReader(client.GetStream()).ReadLine() ?? "";
             }
-            catch (SocketException)
+            catch (Exception e) when (e is SocketException or IOException)
             {
+                // Refused (DNAT to a server not listening yet).
+            }
+            if (answer.Length == 0)
+            {
+                // A proxy accepts at once and closes when the server is not there yet: wait as for a refusal.
                 Thread.Sleep(100);
             }
         }

@@ -16,15 +16,29 @@ internal sealed class EndpointProxies : IDisposable
 
     private EndpointProxies(List<IDisposable> proxies) => _proxies = proxies;
 
+    /// <summary>Proxies every port to <paramref name="containerAddress"/>.</summary>
     public static EndpointProxies Start(IReadOnlyList<PortMapping> ports, IReadOnlyDictionary<PortMapping, Socket> reserved,
-        string containerAddress, TimeSpan udpIdleTimeout)
+        string containerAddress, TimeSpan udpIdleTimeout) =>
+        Start(ports, reserved, _ => containerAddress, udpIdleTimeout);
+
+    /// <summary>
+    /// Proxies ports on IPv6 host addresses to the container's IPv6 address when it has one, everything else to its IPv4
+    /// address (docker-proxy's choice: an IPv4-only container is still reachable on [::]).
+    /// </summary>
+    public static EndpointProxies Start(IReadOnlyList<PortMapping> ports, IReadOnlyDictionary<PortMapping, Socket> reserved,
+        string containerIPv4Address, string containerIPv6Address, TimeSpan udpIdleTimeout) =>
+        Start(ports, reserved, port => port.HostIp.Contains(':', StringComparison.Ordinal) && containerIPv6Address.Length > 0 ? containerIPv6Address : containerIPv4Address,
+            udpIdleTimeout);
+
+    private static EndpointProxies Start(IReadOnlyList<PortMapping> ports, IReadOnlyDictionary<PortMapping, Socket> reserved,
+        Func<PortMapping, string> containerAddress, TimeSpan udpIdleTimeout)
     {
         var proxies = new List<IDisposable>();
         try
         {
             foreach (var port in ports)
             {
-                var target = new IPEndPoint(IPAddress.Parse(containerAddress), port.ContainerPort);
+                var target = new IPEndPoint(IPAddress.Parse(containerAddress(port)), port.ContainerPort);
                 var held = reserved.TryGetValue(port, out var socket);
                 var front = held ? socket! : Bind(port);
                 try
@@ -59,6 +73,11 @@ internal sealed class EndpointProxies : IDisposable
         var socket = port.Protocol == "udp"
             ? new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
             : new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            // [::]:port and 0.0.0.0:port are separate bindings, as the kernel's reservations are.
+            socket.DualMode = false;
+        }
         try
         {
             socket.Bind(new IPEndPoint(address, port.HostPort));

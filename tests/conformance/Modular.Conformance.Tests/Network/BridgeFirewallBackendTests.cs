@@ -8,7 +8,7 @@ namespace Modular.Conformance.Tests.Network;
 
 /// <summary>
 /// What the iptables backend leaves in the host's tables, through the published plugin: its chains hooked once from
-/// the standard chains, isolation rules kept in step as networks come and go, a later daemon replacing (not doubling)
+/// the standard chains (ip6tables too for an IPv6 network), isolation rules kept in step as networks come and go, a later daemon replacing (not doubling)
 /// what an earlier one left, and a change of backend between two daemons removing the other backend's rules.
 /// </summary>
 [Collection(HostNetworkCollection.Name)]
@@ -96,6 +96,26 @@ public sealed class BridgeFirewallBackendTests : IDisposable
         Assert.Contains(NetworkSandbox.HostNftTables(), t => t.EndsWith(" modular-" + bridge, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void An_ipv6_network_gets_its_ip6tables_chains_and_loses_them_with_the_network()
+    {
+        var driver = BridgeDriverConfigurations.Create(userlandProxy: false, firewallBackend: "iptables");
+        var network = Network("10.213.136") with { IPv6Subnets = [new NetworkSubnet("fd5e:c0f:5::/64", "fd5e:c0f:5::1")] };
+        driver.CreateNetwork(network);
+        _created.Add((driver, network));
+        var bridge = Bridge(network);
+
+        var nat = Save("nat", "ip6tables-save");
+        Assert.Contains($"-A MODULAR-POST-{bridge} -s fd5e:c0f:5::/64 ! -o {bridge} -j MASQUERADE", nat);
+        // No IPv6 route_localnet: ::1 is left to the held socket and its proxy, never DNATed.
+        Assert.Single(nat, l => l == $"-A OUTPUT ! -d ::1/128 -m addrtype --dst-type LOCAL -j MODULAR-DNAT-{bridge}");
+        Assert.Single(Save("filter", "ip6tables-save"), l => l == $"-A FORWARD -j MODULAR-FWD-{bridge}");
+
+        driver.DeleteNetwork(network.Id);
+
+        Assert.DoesNotContain(Save("nat", "ip6tables-save").Concat(Save("filter", "ip6tables-save")), l => l.Contains(bridge, StringComparison.Ordinal));
+    }
+
     private NetworkSpec Create(INetworkDriver driver, string subnetBase)
     {
         var network = Network(subnetBase);
@@ -112,6 +132,6 @@ public sealed class BridgeFirewallBackendTests : IDisposable
 
     private static string Bridge(NetworkSpec network) => "br-" + network.Id[..12];
 
-    private static string[] Save(string table) =>
-        NetworkSandbox.Host("iptables-save", "-t", table).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    private static string[] Save(string table, string tool = "iptables-save") =>
+        NetworkSandbox.Host(tool, "-t", table).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
