@@ -55,6 +55,10 @@ public static class OomKills
         lock (Gate)
         {
             var reported = Reported.GetValueOrDefault(containerId);
+            if (reported == RunEnded)
+            {
+                return false;
+            }
             var accounted = notified ? Math.Max(kills, reported + 1) : kills;
             if (accounted <= reported)
             {
