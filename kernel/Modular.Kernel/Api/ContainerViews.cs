@@ -23,7 +23,7 @@ public static class ContainerViews
         Names = ["/" + container.Name],
         Image = container.Config.Image,
         ImageID = container.ImageId,
-        Command = string.Join(' ', new[] { container.Path }.Concat(container.Args)),
+        Command = ListedCommand(container),
         Created = container.Created.ToUnixTimeSeconds(),
         Ports = [],
         Labels = container.Config.Labels ?? new Dictionary<string, string>(),
@@ -92,4 +92,8 @@ public static class ContainerViews
 
     // RFC 3339 with nanosecond precision, as Go prints time.Time.
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffffff00Z");
+
+    // dockerd's list view: arguments holding a space are wrapped in single quotes, the rest joined as they are.
+    private static string ListedCommand(Container container) =>
+        string.Join(' ', new[] { container.Path }.Concat(container.Args.Select(a => a.Contains(' ') ? $"'{a}'" : a)));
 }
