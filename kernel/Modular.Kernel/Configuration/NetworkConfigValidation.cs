@@ -6,7 +6,7 @@ namespace Modular.Kernel.Configuration;
 
 /// <summary>
 /// The networking keys of daemon.json that this version acts on: <c>default-address-pools</c> (Docker's
-/// <c>[{"base":"10.10.0.0/16","size":24}]</c>), <c>userland-proxy</c> and <c>firewall-backend</c> (both handed to the bridge
+/// <c>[{"base":"10.10.0.0/16","size":24}]</c>, IPv4 and IPv6 bases), <c>userland-proxy</c> and <c>firewall-backend</c> (both handed to the bridge
 /// driver), each checked at start so a value the daemon cannot honour stops it with a message instead of being silently ignored.
 /// </summary>
 internal static class NetworkConfigValidation
@@ -69,16 +69,14 @@ internal static class NetworkConfigValidation
         {
             throw new ConfigurationException($"default-address-pools: invalid base pool \"{pool.Base}\": not an address in CIDR notation");
         }
-        if (address.AddressFamily != AddressFamily.InterNetwork)
-        {
-            throw new ConfigurationException($"default-address-pools: base pool \"{pool.Base}\": IPv6 default pools are not supported by this version of Modular");
-        }
-        if (pool.Size < prefix || pool.Size > 32)
+        var longest = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
+        if (pool.Size < prefix || pool.Size > longest)
         {
             throw new ConfigurationException(
-                $"default-address-pools: invalid pool size {pool.Size} for base \"{pool.Base}\": it must be between the base's prefix length ({prefix}) and 32");
+                $"default-address-pools: invalid pool size {pool.Size} for base \"{pool.Base}\": it must be between the base's prefix length ({prefix}) and {longest}");
         }
-        if (pool.Size - prefix > 24)
+        // IPv6 pools are cut lazily and /64s of a short ULA prefix are the norm, so only IPv4 fan-outs are bounded.
+        if (address.AddressFamily == AddressFamily.InterNetwork && pool.Size - prefix > 24)
         {
             // 2^24 subnets per pool is more than any host can use; a bigger fan-out is almost surely a typo.
             throw new ConfigurationException(

@@ -119,7 +119,7 @@ public sealed class NetworkStore
             if (enableIPv6 && driver.Capabilities.NeedsAddresses)
             {
                 pools = [.. pools, .. Ipv6IpamPlanner.Plan(requested6, TakenIPv6Subnets(), Ipv6IpamPlanner.HostRoutes(OwnBridgeNames()),
-                    Ipv6IpamPlanner.DefaultPools(_engineId.Value), Log)];
+                    IpamDefaultPools.IPv6Candidates(_config.DefaultAddressPools, _engineId.Value), Log)];
             }
             var network = new NetworkRecord(ContainerNames.NewId(), name, driverName, driver.Capabilities.Scope, DateTimeOffset.UtcNow,
                 options, labels) { Ipam = pools, Internal = isInternal, Attachable = attachable, EnableIPv6 = enableIPv6 };

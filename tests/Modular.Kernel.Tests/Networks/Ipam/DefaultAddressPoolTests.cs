@@ -32,7 +32,7 @@ public sealed class DefaultAddressPoolTests : IDisposable
     [InlineData("""{ "default-address-pools": [ { "base": "10.10.0.0/16", "size": 33 } ] }""", "invalid pool size 33")]
     [InlineData("""{ "default-address-pools": [ { "base": "10.10.0.0", "size": 24 } ] }""", "invalid base pool \"10.10.0.0\"")]
     [InlineData("""{ "default-address-pools": [ { "base": "10.10.0.0/40", "size": 24 } ] }""", "invalid base pool \"10.10.0.0/40\"")]
-    [InlineData("""{ "default-address-pools": [ { "base": "fd00::/48", "size": 64 } ] }""", "IPv6 default pools are not supported")]
+    [InlineData("""{ "default-address-pools": [ { "base": "fd00::/48", "size": 129 } ] }""", "invalid pool size 129 for base \"fd00::/48\": it must be between the base's prefix length (48) and 128")]
     [InlineData("""{ "default-address-pools": [ { "base": "10.0.0.0/7", "size": 32 } ] }""", "more than 2^24 subnets")]
     [InlineData("""{ "default-address-pools": [ { "base": "10.10.0.0/16" } ] }""", "each pool needs exactly a string \"base\" and an integer \"size\"")]
     [InlineData("""{ "default-address-pools": [ { "base": "10.10.0.0/16", "size": 24, "extra": 1 } ] }""", "each pool needs exactly")]
@@ -52,6 +52,18 @@ public sealed class DefaultAddressPoolTests : IDisposable
             .Select(s => s.ToString()).ToList();
 
         Assert.Equal(["10.10.0.0/24", "10.10.1.0/24", "10.20.0.0/31", "10.20.0.2/31"], candidates);
+    }
+
+    [Fact]
+    public void IPv6_pools_feed_IPv6_networks_only_and_each_family_falls_back_to_its_own_defaults()
+    {
+        var config = Load("""{ "default-address-pools": [ { "base": "10.10.0.0/16", "size": 24 }, { "base": "fd12:3400::/40", "size": 48 } ] }""");
+
+        Assert.Equal(["10.10.0.0/24", "10.10.1.0/24"], IpamDefaultPools.Candidates(config.DefaultAddressPools).Take(2).Select(s => s.ToString()));
+        Assert.Equal(["fd12:3400::/48", "fd12:3400:1::/48"], IpamDefaultPools.IPv6Candidates(config.DefaultAddressPools, "engine").Take(2).Select(s => s.ToString()));
+        IReadOnlyList<DefaultAddressPool> onlyIpv6 = [new DefaultAddressPool("fd12:3400::/40", 48)];
+        Assert.Equal(IpamPlanner.DefaultPools(), IpamDefaultPools.Candidates(onlyIpv6));
+        Assert.Equal(Ipv6IpamPlanner.DefaultPools("engine").Take(3), IpamDefaultPools.IPv6Candidates(config.DefaultAddressPools.Take(1).ToList(), "engine").Take(3));
     }
 
     [Fact]

@@ -144,6 +144,23 @@ public sealed class Ipv6NetworkTests(PrivateDaemon daemon)
     }
 
     [Fact]
+    public async Task AnIpv6DefaultAddressPoolInDaemonJsonFeedsIpv6Networks()
+    {
+        await using var own = new PrivateDaemon();
+        await File.WriteAllTextAsync(Path.Combine(own.Root, "daemon.json"),
+            """{ "default-address-pools": [ { "base": "10.213.96.0/22", "size": 24 }, { "base": "fd5e:e2e:d::/48", "size": 64 } ] }""",
+            TestContext.Current.CancellationToken);
+        await own.InitializeAsync();
+        var network = Names.Unique("v6pooled");
+
+        var create = await own.Docker("network", "create", "--ipv6", network);
+        Assert.True(create.ExitCode == 0, create.ToString());
+        var subnets = await own.Docker("network", "inspect", "--format", "{{range .IPAM.Config}}{{.Subnet}} {{end}}", network);
+        Assert.Equal("10.213.97.0/24 fd5e:e2e:d::/64 \n", subnets.Stdout);
+        Assert.Equal(0, (await own.Docker("network", "rm", network)).ExitCode);
+    }
+
+    [Fact]
     public async Task BadIpv6RequestsFailWithDockersMessages()
     {
         var network = Names.Unique("v6bad");
