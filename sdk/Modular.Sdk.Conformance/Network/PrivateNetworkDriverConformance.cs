@@ -161,6 +161,34 @@ public abstract class PrivateNetworkDriverConformance : IDisposable
     }
 
     [Fact]
+    public void A_published_port_is_reachable_from_another_endpoint_through_the_gateway()
+    {
+        var driver = CreateDriver();
+        Assert.SkipUnless(driver.Capabilities.PublishesPorts, "the driver does not publish ports");
+        var network = Create(driver, 7);
+        var server = Sandbox();
+        var client = Sandbox();
+        var hostPort = FreePort();
+        Join(driver, network, server, 50, [new PortMapping("tcp", "0.0.0.0", hostPort, 7002)]);
+        Join(driver, network, client, 51);
+        using var listener = server.Start("busybox", "sh", "-c", "echo hairpin | busybox nc -l -p 7002");
+
+        // Through a host address, as a container reaches a sibling's published port: DNAT and hairpin NAT, or a proxy.
+        var answer = "";
+        for (var attempt = 0; attempt < 30 && !answer.Contains("hairpin", StringComparison.Ordinal); attempt++)
+        {
+            answer = client.Exec("busybox", "nc", "-w", "2", $"{SubnetBase}.1", hostPort.ToString(System.Globalization.CultureInfo.InvariantCulture)).Output;
+            if (!answer.Contains("hairpin", StringComparison.Ordinal))
+            {
+                Thread.Sleep(100);
+            }
+        }
+        listener.Kill(entireProcessTree: true);
+
+        Assert.Contains("hairpin", answer);
+    }
+
+    [Fact]
     public async Task A_published_udp_port_forwards_host_datagrams_and_the_replies()
     {
         var driver = CreateDriver();
