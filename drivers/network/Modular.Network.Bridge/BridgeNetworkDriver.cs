@@ -66,7 +66,24 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
 
     public void RestoreEndpoint(string networkId, string endpointId, EndpointSpec endpoint)
     {
-        _endpoints[endpointId] = new BridgeEndpoint(networkId, HostVethName(endpointId), endpoint) { Joined = true };
+        var restored = new BridgeEndpoint(networkId, HostVethName(endpointId), endpoint) { Joined = true };
+        // The proxies died with the previous daemon; the kernel has reserved the ports again.
+        StartProxies(restored);
+        _endpoints[endpointId] = restored;
+    }
+
+    private void StartProxies(BridgeEndpoint endpoint)
+    {
+        var spec = endpoint.Spec;
+        if (options.UserlandProxy && spec.PortBindings.Count > 0)
+        {
+            endpoint.Proxies = EndpointProxies.Start(spec.PortBindings, spec.ReservedPortSockets, AddressOnly(spec.IPv4Address), AddressOnly(spec.IPv6Address), UdpPortProxy.DefaultIdleTimeout);
+        }
+        else if (Ipv6Bridge.LoopbackMappings(spec.PortBindings) is { Count: > 0 } loopback)
+        {
+            // No DNAT can serve [::1] (see Ipv6Bridge): those ports get a proxy even without userland-proxy.
+            endpoint.Proxies = EndpointProxies.Start(loopback, spec.ReservedPortSockets, Ipv6Bridge.LoopbackTarget(spec), UdpPortProxy.DefaultIdleTimeout);
+        }
     }
 
     // A freshly applied ruleset has no published ports: those of endpoints that survived a daemon restart go back in.
@@ -135,15 +152,7 @@ internal sealed class BridgeNetworkDriver(IDriverLog log, BridgeDriverOptions op
         {
             LinkCommands.PlugIntoSandbox(settings, endpoint.HostVeth, sandboxKey, interfaceName, spec.MacAddress, spec.IPv4Address, spec.Gateway);
             Ipv6Bridge.ConfigureSandbox(settings, sandboxKey, interfaceName, spec);
-            if (options.UserlandProxy && spec.PortBindings.Count > 0)
-            {
-                endpoint.Proxies = EndpointProxies.Start(spec.PortBindings, spec.ReservedPortSockets, AddressOnly(spec.IPv4Address), AddressOnly(spec.IPv6Address), UdpPortProxy.DefaultIdleTimeout);
-            }
-            else if (Ipv6Bridge.LoopbackMappings(spec.PortBindings) is { Count: > 0 } loopback)
-            {
-                // No DNAT can serve [::1] (see Ipv6Bridge): those ports get a proxy even without userland-proxy.
-                endpoint.Proxies = EndpointProxies.Start(loopback, spec.ReservedPortSockets, Ipv6Bridge.LoopbackTarget(spec), UdpPortProxy.DefaultIdleTimeout);
-            }
+            StartProxies(endpoint);
             _firewall.Publish(settings, Ipv6Bridge.IPv4Only(spec.PortBindings), AddressOnly(spec.IPv4Address));
             _firewall.PublishIPv6(settings, spec.PortBindings, AddressOnly(spec.IPv6Address));
             endpoint.Joined = true;

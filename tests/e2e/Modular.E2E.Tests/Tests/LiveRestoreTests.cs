@@ -57,10 +57,13 @@ public sealed class LiveRestoreTests
         Assert.Empty(ShimsOf(daemon));
     }
 
-    [Fact]
-    public async Task A_published_port_and_name_resolution_keep_working_across_a_daemon_kill()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_published_port_and_name_resolution_keep_working_across_a_daemon_kill(bool userlandProxy)
     {
         await using var daemon = new PrivateDaemon();
+        File.WriteAllText(Path.Combine(daemon.Root, "daemon.json"), $"{{\"userland-proxy\": {(userlandProxy ? "true" : "false")}}}\n");
         await daemon.InitializeAsync();
         var network = Names.Unique("live");
         var server = Names.Unique("web");
