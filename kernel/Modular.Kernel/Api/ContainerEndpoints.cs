@@ -16,7 +16,9 @@ public static class ContainerEndpoints
         app.MapPost("/containers/create", async (HttpContext context, ContainerService containers) =>
         {
             var request = await HttpJson.ReadAsync(context, ApiJson.Default.ContainerCreateRequest);
+            Containers.Mounts.LegacyReadOnlyBinds.Check(request, ApiVersioning.Of(context));
             var created = containers.Create(Query.String(context, "name"), request);
+            Containers.Mounts.LegacyReadOnlyBinds.Apply(containers.Store.Get(created.Id), containers.Store, ApiVersioning.Of(context));
             await HttpJson.WriteAsync(context, StatusCodes.Status201Created, created, ApiJson.Default.ContainerCreateResponse);
         });
 

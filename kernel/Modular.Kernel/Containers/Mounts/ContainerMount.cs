@@ -41,7 +41,7 @@ public sealed class ContainerMount
     public bool NonRecursive { get; init; }
 
     /// <summary>A read-only bind that stays writable below (its submounts keep their own flags): <c>bind-recursive=writable</c>.</summary>
-    public bool ReadOnlyNonRecursive { get; init; }
+    public bool ReadOnlyNonRecursive { get; set; }
 
     /// <summary>A read-only bind that must be read-only all the way down, or fail to start: <c>bind-recursive=readonly</c>.</summary>
     public bool ReadOnlyForceRecursive { get; init; }

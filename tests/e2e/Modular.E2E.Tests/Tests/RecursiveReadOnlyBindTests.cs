@@ -81,15 +81,51 @@ public sealed class RecursiveReadOnlyBindTests(PrivateDaemon daemon)
         }
     }
 
-    // Through the API: the CLI itself refuses these combinations before they reach a daemon.
-    private async Task<string> CreateAsync(object mount)
+    [Fact]
+    public async Task ClientsBeforeApi144KeepTheSubmountsOfReadOnlyBindsWritable()
     {
-        var request = JsonSerializer.Serialize(new { Image = "busybox", Cmd = new[] { "true" }, HostConfig = new { Mounts = new[] { mount } } });
-        using var content = new StringContent(request, Encoding.UTF8, "application/json");
-        using var response = await daemon.Api.PostAsync("containers/create", content, TestContext.Current.CancellationToken);
-        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True(response.IsSuccessStatusCode, body);
+        await WithSubmountAsync(async host =>
+        {
+            var mount = await CreateAsync(new { Type = "bind", Source = host, Target = "/h", ReadOnly = true }, "v1.43/", WriteBoth);
+            var volumeSyntax = await CreateAsync(binds: [$"{host}:/h:ro"], apiPrefix: "v1.43/", command: WriteBoth);
+            var (forcedStatus, forcedBody) = await PostCreateAsync(
+                new { Type = "bind", Source = host, Target = "/h", ReadOnly = true, BindOptions = new { ReadOnlyForceRecursive = true } }, null, "v1.43/", "true");
+            try
+            {
+                var viaMount = await daemon.Docker("start", "-a", mount);
+                var viaBinds = await daemon.Docker("start", "-a", volumeSyntax);
+
+                Assert.Equal("sub-written\n", viaMount.Stdout);
+                Assert.Equal("sub-written\n", viaBinds.Stdout);
+                Assert.Equal(System.Net.HttpStatusCode.BadRequest, forcedStatus);
+                Assert.Contains("BindOptions.ReadOnlyForceRecursive needs API v1.44 or newer", forcedBody);
+            }
+            finally
+            {
+                await daemon.Docker("rm", "-f", mount, volumeSyntax);
+            }
+        });
+    }
+
+    // Through the API: the CLI itself refuses these combinations before they reach a daemon.
+    private async Task<string> CreateAsync(object? mount = null, string apiPrefix = "", string command = "true", string[]? binds = null)
+    {
+        var (status, body) = await PostCreateAsync(mount, binds, apiPrefix, command);
+        Assert.True((int)status is >= 200 and < 300, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("Id").GetString()!;
+    }
+
+    private async Task<(System.Net.HttpStatusCode Status, string Body)> PostCreateAsync(object? mount, string[]? binds, string apiPrefix, string command)
+    {
+        var request = JsonSerializer.Serialize(new
+        {
+            Image = "busybox",
+            Cmd = new[] { "sh", "-c", command },
+            HostConfig = new { Mounts = mount is null ? Array.Empty<object>() : new[] { mount }, Binds = binds ?? [] },
+        });
+        using var content = new StringContent(request, Encoding.UTF8, "application/json");
+        using var response = await daemon.Api.PostAsync(apiPrefix + "containers/create", content, TestContext.Current.CancellationToken);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
     // A host folder with a tmpfs mounted at sub/, unmounted afterwards even when the test fails.
