@@ -52,9 +52,9 @@ internal sealed unsafe class ContainerStdio
     /// <summary>Drops the runtime's ends once it has handed them to the container, so end of output reaches readers.</summary>
     public void CloseChildEnds()
     {
-        ShimNative.close(ChildStdin);
-        ShimNative.close(ChildStdout);
-        ShimNative.close(ChildStderr);
+        Native.close(ChildStdin);
+        Native.close(ChildStdout);
+        Native.close(ChildStderr);
         ChildStdin = ChildStdout = ChildStderr = -1;
     }
 
@@ -65,15 +65,15 @@ internal sealed unsafe class ContainerStdio
         _stdinWriter = -1;
         if (fd >= 0)
         {
-            ShimNative.close(fd);
+            Native.close(fd);
         }
     }
 
     /// <summary>Closes the output pipes too: for a TTY container they only carried the runtime's own messages.</summary>
     public void CloseOutput()
     {
-        ShimNative.close(StdoutReader);
-        ShimNative.close(StderrReader);
+        Native.close(StdoutReader);
+        Native.close(StderrReader);
         StdoutReader = StderrReader = -1;
         CloseStdin();
     }
@@ -109,7 +109,7 @@ internal sealed unsafe class ContainerStdio
         var fds = stackalloc int[2];
         if (ShimNative.pipe2(fds, ShimNative.O_CLOEXEC) != 0)
         {
-            throw new IOException($"pipe2 failed: errno {ShimNative.Errno}");
+            throw new IOException($"pipe2 failed: errno {Native.Errno}");
         }
         return (fds[0], fds[1]);
     }

@@ -21,7 +21,7 @@ internal sealed unsafe class ExitWatcher
         var fds = stackalloc int[2];
         if (ShimNative.pipe2(fds, ShimNative.O_CLOEXEC) != 0)
         {
-            throw new IOException($"pipe2 failed: errno {ShimNative.Errno}");
+            throw new IOException($"pipe2 failed: errno {Native.Errno}");
         }
         _wakeReader = fds[0];
         _wakeWriter = fds[1];
@@ -46,7 +46,7 @@ internal sealed unsafe class ExitWatcher
                 Record(ShimNative.DecodeStatus(status));
                 return;
             }
-            if (pid < 0 && ShimNative.Errno == ShimNative.ECHILD)
+            if (pid < 0 && Native.Errno == ShimNative.ECHILD)
             {
                 // Reaped elsewhere or never ours: a status can no longer be known.
                 Record(255);

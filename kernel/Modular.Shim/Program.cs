@@ -97,7 +97,7 @@ internal static unsafe class ShimProgram
         }
         foreach (var extra in descriptors.Skip(1))
         {
-            ShimNative.close(extra);
+            Native.close(extra);
         }
         return descriptors[0];
     }
@@ -118,7 +118,7 @@ internal static unsafe class ShimProgram
         if (log >= 0)
         {
             ShimNative.dup2(log, 2);
-            ShimNative.close(log);
+            Native.close(log);
         }
     }
 
@@ -128,6 +128,6 @@ internal static unsafe class ShimProgram
         var devNull = ShimNative.open("/dev/null", ShimNative.O_RDWR, 0);
         ShimNative.dup2(devNull, 0);
         ShimNative.dup2(devNull, 1);
-        ShimNative.close(devNull);
+        Native.close(devNull);
     }
 }

@@ -1,3 +1,4 @@
+using Modular.Shim.Protocol;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -35,9 +36,9 @@ internal static unsafe class RuntimeCreate
         int status;
         while (ShimNative.waitpid(pid, &status, 0) < 0)
         {
-            if (ShimNative.Errno != ShimNative.EINTR)
+            if (Native.Errno != Native.EINTR)
             {
-                throw new IOException($"waiting for {arguments.Runtime} create failed: errno {ShimNative.Errno}");
+                throw new IOException($"waiting for {arguments.Runtime} create failed: errno {Native.Errno}");
             }
         }
         return ShimNative.DecodeStatus(status);

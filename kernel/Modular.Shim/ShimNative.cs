@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Modular.Shim;
 
-/// <summary>The libc calls of the shim itself (process and pipe handling).</summary>
+/// <summary>The libc calls of the shim itself (process and pipe handling); socket, poll and close are the protocol's <see cref="Native"/>.</summary>
 internal static unsafe partial class ShimNative
 {
     public const int O_RDWR = 2;
@@ -13,22 +13,10 @@ internal static unsafe partial class ShimNative
     public const int F_SETPIPE_SZ = 1031;
     public const int PR_SET_CHILD_SUBREAPER = 36;
     public const int PR_SET_PDEATHSIG = 1;
-    public const int EINTR = 4;
     public const int ECHILD = 10;
-    public const short POLLIN = 1;
-    public const short POLLHUP = 0x10;
-    public const short POLLERR = 0x8;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
     public const short POSIX_SPAWN_SETSID = 0x80;
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct PollDescriptor
-    {
-        public int Descriptor;
-        public short Events;
-        public short ReturnedEvents;
-    }
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int setsid();
@@ -46,9 +34,6 @@ internal static unsafe partial class ShimNative
     public static partial int waitpid(int pid, int* status, int options);
 
     [LibraryImport("libc", SetLastError = true)]
-    public static partial int poll(PollDescriptor* descriptors, nuint count, int timeoutMilliseconds);
-
-    [LibraryImport("libc", SetLastError = true)]
     public static partial nint read(int fd, byte* buffer, nuint count);
 
     [LibraryImport("libc", SetLastError = true)]
@@ -59,9 +44,6 @@ internal static unsafe partial class ShimNative
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int dup2(int from, int to);
-
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int close(int fd);
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int fsync(int fd);
@@ -101,8 +83,6 @@ internal static unsafe partial class ShimNative
 
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int posix_spawnp(int* pid, string path, void* actions, void* attributes, byte** argv, byte** envp);
-
-    public static int Errno => Marshal.GetLastPInvokeError();
 
     /// <summary>A shell-style status: the exit code, or 128 + the signal that killed it.</summary>
     public static int DecodeStatus(int status)

@@ -12,23 +12,23 @@ internal sealed unsafe class ShimServer(ShimListener listener, ContainerStdio? p
 
     public void Run()
     {
-        var descriptors = stackalloc ShimNative.PollDescriptor[3];
+        var descriptors = stackalloc Native.PollDescriptor[3];
         while (true)
         {
             var count = 0;
-            descriptors[count++] = new ShimNative.PollDescriptor { Descriptor = listener.Descriptor, Events = ShimNative.POLLIN };
-            descriptors[count++] = new ShimNative.PollDescriptor { Descriptor = exits.WakeDescriptor, Events = ShimNative.POLLIN };
+            descriptors[count++] = new Native.PollDescriptor { Descriptor = listener.Descriptor, Events = Native.POLLIN };
+            descriptors[count++] = new Native.PollDescriptor { Descriptor = exits.WakeDescriptor, Events = Native.POLLIN };
             if (_daemon is not null)
             {
-                descriptors[count++] = new ShimNative.PollDescriptor { Descriptor = _daemon.Descriptor, Events = ShimNative.POLLIN };
+                descriptors[count++] = new Native.PollDescriptor { Descriptor = _daemon.Descriptor, Events = Native.POLLIN };
             }
-            if (ShimNative.poll(descriptors, (nuint)count, -1) < 0)
+            if (Native.poll(descriptors, (nuint)count, -1) < 0)
             {
-                if (ShimNative.Errno == ShimNative.EINTR)
+                if (Native.Errno == Native.EINTR)
                 {
                     continue;
                 }
-                throw new IOException($"poll failed: errno {ShimNative.Errno}");
+                throw new IOException($"poll failed: errno {Native.Errno}");
             }
             if (descriptors[0].ReturnedEvents != 0)
             {
@@ -70,7 +70,7 @@ internal sealed unsafe class ShimServer(ShimListener listener, ContainerStdio? p
         var line = _daemon!.ReadLine(out var stray);
         foreach (var fd in stray)
         {
-            ShimNative.close(fd);
+            Native.close(fd);
         }
         switch (line is null ? null : ShimMessage.Parse(line).Verb)
         {

@@ -145,16 +145,7 @@ public sealed class ContainerNetworking(NetworkStore networks, EndpointStore end
             };
             endpoints.Put(allocated);
         }
-        var spec = new EndpointSpec(container.Id, new Dictionary<string, string>())
-        {
-            IPv4Address = allocated.IPv4Address,
-            Gateway = allocated.Gateway,
-            IPv6Address = allocated.IPv6Address,
-            IPv6Gateway = allocated.IPv6Gateway,
-            MacAddress = allocated.RequestedMacAddress,
-            PortBindings = ports,
-            ReservedPortSockets = hostPorts.SocketsOf(container.Id),
-        };
+        var spec = allocated.ToSpec(allocated.RequestedMacAddress, hostPorts.SocketsOf(container.Id));
         var info = driver.CreateEndpoint(network.Id, endpointId, spec);
         endpoints.Put(allocated with { MacAddress = info.MacAddress, Gateway = info.Gateway.Length > 0 ? info.Gateway : allocated.Gateway });
         driver.Join(network.Id, endpointId, sandboxKey);

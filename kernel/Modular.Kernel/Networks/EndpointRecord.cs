@@ -39,4 +39,17 @@ public sealed record EndpointRecord(string ContainerId, string NetworkId)
     public IReadOnlyList<PortMapping> Ports { get; init; } = [];
 
     public bool Active => EndpointId.Length > 0;
+
+    /// <summary>What the endpoint's driver is told about it: its addresses, MAC and published ports.</summary>
+    public EndpointSpec ToSpec(string macAddress, IReadOnlyDictionary<PortMapping, System.Net.Sockets.Socket> reservedPortSockets) =>
+        new(ContainerId, new Dictionary<string, string>())
+        {
+            IPv4Address = IPv4Address,
+            Gateway = Gateway,
+            IPv6Address = IPv6Address,
+            IPv6Gateway = IPv6Gateway,
+            MacAddress = macAddress,
+            PortBindings = Ports,
+            ReservedPortSockets = reservedPortSockets,
+        };
 }

@@ -36,19 +36,9 @@ public sealed class SurvivingEndpoints(NetworkStore networks, EndpointStore endp
                 {
                     continue;
                 }
-                var spec = new EndpointSpec(container.Id, new Dictionary<string, string>())
-                {
-                    IPv4Address = record.IPv4Address,
-                    Gateway = record.Gateway,
-                    IPv6Address = record.IPv6Address,
-                    IPv6Gateway = record.IPv6Gateway,
-                    MacAddress = record.MacAddress,
-                    PortBindings = record.Ports,
-                    ReservedPortSockets = hostPorts.SocketsOf(container.Id),
-                };
                 try
                 {
-                    driver.RestoreEndpoint(network.Id, record.EndpointId, spec);
+                    driver.RestoreEndpoint(network.Id, record.EndpointId, record.ToSpec(record.MacAddress, hostPorts.SocketsOf(container.Id)));
                 }
                 catch (Exception e)
                 {
