@@ -153,6 +153,7 @@ public static class ModularEngine
         await app.Services.GetRequiredService<Build.DockerfileBuilder>().RemoveLeftoversAsync();
         app.Services.GetRequiredService<ContainerNetworking>().ReleaseAll(survivors.Select(c => c.Id).ToHashSet(StringComparer.Ordinal));
         surviving.Resume(survivors);
+        app.Services.GetRequiredService<ContainerRunner>().StartupReconciled();
         RunWhenStarted(app, () => reconciler.RestartByPolicyAsync(CancellationToken.None));
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

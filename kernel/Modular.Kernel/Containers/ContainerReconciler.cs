@@ -42,7 +42,8 @@ public sealed class ContainerReconciler(ContainerService containers, ContainerRu
             logger.LogWarning("Ignoring unreadable container state {Problem}", problem);
         }
         var survivors = new List<Container>();
-        foreach (var container in containers.Store.All.Where(c => ContainerLifecycle.IsActive(c.State.Status)).ToList())
+        // A container whose shim already recorded its exit did not survive: it is brought to rest below with the others.
+        foreach (var container in containers.Store.All.Where(c => ContainerLifecycle.IsActive(c.State.Status) && shims.RecordedExit(c.Id) is null).ToList())
         {
             if (runner.Reattach(container, out var rootfs))
             {
@@ -167,9 +168,11 @@ public sealed class ContainerReconciler(ContainerService containers, ContainerRu
 
     private async Task EndOrphanedRunAsync(Container container, CancellationToken cancellationToken)
     {
-        // The shim is gone but may have written down how the container ended before it went.
+        // The container ended while the daemon was away, and its shim wrote down how; what it said last may still
+        // wait in the shim's pipes.
         if (shims.RecordedExit(container.Id) is { } recorded)
         {
+            await runner.CollectLastOutputAsync(container);
             await containers.Runtimes.Get(container.Runtime).DeleteAsync(container.Id, cancellationToken);
             container.State.ExitCode = recorded;
             container.State.Pid = 0;

@@ -17,6 +17,13 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
+    // A reattached container may have ended while the daemon was away: its exit is handled only once start-up has
+    // re-created the networks, or releasing its endpoint would race the driver taking it back.
+    private readonly ManualResetEventSlim _startupReconciled = new(false);
+
+    /// <summary>Called once start-up reconciliation is over: exits of reattached containers are handled from now on.</summary>
+    public void StartupReconciled() => _startupReconciled.Set();
+
     private string BundleOf(Container container) => Path.Combine(containers.Config.ExecRoot, "containers", container.Id);
 
     /// <summary>Starts the container; false when it was already running (HTTP 304).</summary>
@@ -140,6 +147,36 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
         containers.Store.Save(container);
         StartExitMonitor(container, handle, session, output);
         return true;
+    }
+
+    /// <summary>
+    /// For a container that ended while the daemon was away: moves what it wrote last, still waiting in its shim's
+    /// pipes, into its log, then lets the shim go. Its exit is recorded by the caller.
+    /// </summary>
+    public async Task CollectLastOutputAsync(Container container)
+    {
+        ShimSession? session;
+        try
+        {
+            session = shims.TryReattach(container.Id);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning(e, "Could not collect the last output of {Container}", container.ShortId);
+            return;
+        }
+        if (session is null)
+        {
+            return;
+        }
+        var handle = containers.HandleOf(container);
+        var output = AttachOutput(container, handle, session);
+        session.Stdin?.Dispose();
+        await Task.WhenAny(output.Copier, Task.Delay(DrainTimeout));
+        output.Close(session);
+        handle.Terminal = null;
+        session.Release();
+        session.Dispose();
     }
 
     /// <summary>Connects the run's output to its log and to attached clients, and decides what stdin clients get.</summary>
@@ -270,6 +307,7 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
     private void MonitorExit(Container container, ContainerHandle handle, ShimSession session, RunOutput output)
     {
         var exitCode = session.WaitForExit();
+        _startupReconciled.Wait();
         containers.Networking.Detach(container.Id);
         Task.WhenAny(output.Copier, Task.Delay(DrainTimeout)).GetAwaiter().GetResult();
         output.Close(session);

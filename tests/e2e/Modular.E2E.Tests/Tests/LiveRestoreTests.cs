@@ -21,7 +21,7 @@ public sealed class LiveRestoreTests
         await Task.WhenAll(writers.Select(name => MustSucceed(daemon.Docker("run", "-d", "--name", name, "busybox", "sh", "-c",
             "i=0; while true; do echo line $i; i=$((i+1)); sleep 0.05; done"))));
         var quitter = Names.Unique("quitter");
-        await MustSucceed(daemon.Docker("run", "-d", "--name", quitter, "busybox", "sh", "-c", "sleep 2; exit 7"));
+        await MustSucceed(daemon.Docker("run", "-d", "--name", quitter, "busybox", "sh", "-c", "sleep 2; echo said while the daemon was away; exit 7"));
         var pids = new Dictionary<string, string>();
         foreach (var name in writers)
         {
@@ -38,6 +38,7 @@ public sealed class LiveRestoreTests
             Assert.Equal($"running {pids[name]}", state);
         }
         Assert.Equal("exited 7", (await MustSucceed(daemon.Docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", quitter))).Stdout.Trim());
+        Assert.Equal("said while the daemon was away", (await MustSucceed(daemon.Docker("logs", quitter))).Stdout.Trim());
 
         // What the writers said while no daemon listened waited in their shims' pipes: the log has every line, in order.
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
