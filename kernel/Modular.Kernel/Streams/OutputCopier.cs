@@ -52,7 +52,9 @@ public static class OutputCopier
         var buffer = new byte[ReadSize];
         var splitter = new LogLineSplitter(source, sink);
         Exception? sinkError = null;
-        while (Read(pipe, buffer) is var read and > 0)
+        // A pipe (not a terminal) is peeked and emptied only after its lines are logged: see PipePeek.
+        using var peek = pipe is System.IO.Pipes.PipeStream pipeStream ? new PipePeek(pipeStream, ReadSize) : null;
+        while ((peek is null ? Read(pipe, buffer) : PeekOrEnd(peek, buffer)) is var read and > 0)
         {
             hub.Publish(source, buffer.AsSpan(0, read));
             var now = DateTimeOffset.UtcNow;
@@ -69,6 +71,10 @@ public static class OutputCopier
                     sinkError ??= e;
                 }
             }
+            if (peek is not null && !TryConsume(peek, read))
+            {
+                break;
+            }
         }
         lock (sinkLock)
         {
@@ -83,6 +89,31 @@ public static class OutputCopier
             }
         }
         return sinkError;
+    }
+
+    private static int PeekOrEnd(PipePeek peek, byte[] buffer)
+    {
+        try
+        {
+            return peek.Peek(buffer);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            return 0;
+        }
+    }
+
+    private static bool TryConsume(PipePeek peek, int count)
+    {
+        try
+        {
+            peek.Consume(count);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     private static int Read(Stream pipe, byte[] buffer)
