@@ -40,14 +40,18 @@ public sealed class LiveRestoreTests
         Assert.Equal("exited 7", (await MustSucceed(daemon.Docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", quitter))).Stdout.Trim());
         Assert.Equal("said while the daemon was away", (await MustSucceed(daemon.Docker("logs", quitter))).Stdout.Trim());
 
-        // What the writers said while no daemon listened waited in their shims' pipes: the log has every line, in order.
+        // What the writers said while no daemon listened waited in their shims' pipes: the log has every line, in order,
+        // with no gap.
         await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
         foreach (var name in writers)
         {
             var logs = await MustSucceed(daemon.Docker("logs", name));
             var numbers = logs.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => int.Parse(line["line ".Length..])).ToList();
-            Assert.True(numbers.Count > 100, $"{name}: only {numbers.Count} lines: the writer should have gone on for over 5 s");
-            Assert.Equal(Enumerable.Range(0, numbers.Count), numbers);
+            // At least once: a line the killed daemon had logged but not yet taken from the pipe is logged again.
+            var distinct = numbers.Distinct().ToList();
+            Assert.True(distinct.Count > 100, $"{name}: only {distinct.Count} lines: the writer should have gone on for over 5 s");
+            Assert.Equal(Enumerable.Range(0, distinct.Count), distinct);
+            Assert.Equal(numbers.Order(), numbers);
         }
 
         // The reattached containers are fully managed again: exec, stop with its exit status, removal.
