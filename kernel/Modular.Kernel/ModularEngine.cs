@@ -148,12 +148,14 @@ public static class ModularEngine
         surviving.HandBack(survivors);
         app.Services.GetRequiredService<NetworkStore>().Initialize();
         app.Services.GetRequiredService<Volumes.VolumeStore>().Load();
+        // From here a survivor's exit can be handled: its networks and volumes are back. Later steps (build leftovers)
+        // may wait for such an exit.
+        app.Services.GetRequiredService<ContainerRunner>().StartupReconciled();
         await reconciler.ReconcileAsync(survivors, cancellationToken);
         app.Services.GetRequiredService<Health.OomWatcher>().Start();
         await app.Services.GetRequiredService<Build.DockerfileBuilder>().RemoveLeftoversAsync();
         app.Services.GetRequiredService<ContainerNetworking>().ReleaseAll(survivors.Select(c => c.Id).ToHashSet(StringComparer.Ordinal));
         surviving.Resume(survivors);
-        app.Services.GetRequiredService<ContainerRunner>().StartupReconciled();
         RunWhenStarted(app, () => reconciler.RestartByPolicyAsync(CancellationToken.None));
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();

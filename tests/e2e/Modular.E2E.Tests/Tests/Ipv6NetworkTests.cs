@@ -259,7 +259,14 @@ public sealed class Ipv6NetworkTests(PrivateDaemon daemon)
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await client.ConnectAsync(address, port, timeout.Token);
                 using var reader = new StreamReader(client.GetStream());
-                return (await reader.ReadLineAsync(timeout.Token))?.Trim() ?? "";
+                var line = (await reader.ReadLineAsync(timeout.Token))?.Trim() ?? "";
+                if (line.Length == 0 && attempt < 20)
+                {
+                    // A proxy accepts at once and closes when the container is not listening yet (nc between loops).
+                    await Task.Delay(250);
+                    continue;
+                }
+                return line;
             }
             catch (Exception) when (attempt < 20)
             {
