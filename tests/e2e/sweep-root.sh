@@ -2,7 +2,8 @@
 # Removes every trace of daemons that were run under private temp roots:
 #   tests/e2e/sweep-root.sh DIR...
 # For each DIR: force-deletes the runc containers whose state lives below it, SIGKILLs every process whose
-# command line names DIR (daemons, containerd, shims: the unique path is how we know they are ours), removes the
+# command line names DIR (daemons, containerd, shims: the unique path is how we know they are ours; a `runc init`
+# by its environment), removes the
 # bridges, nftables tables and MODULAR-* iptables chains of the modulard data-roots below it, lazily unmounts everything below it (deepest
 # first) and deletes it. Never deletes a DIR that still has mounts.
 # Exit status 1 if something could not be cleaned.
@@ -44,6 +45,10 @@ kill_processes_naming() {
     [[ -n "${spared[$pid]:-}" ]] && continue
     # mapfile is a builtin: no forked helper that itself carries DIR in its arguments.
     mapfile -d '' args <"$proc/cmdline" 2>/dev/null || continue
+    [[ "${args[*]:-}" == *"$dir"* ]] && { victims+=("$pid"); continue; }
+    # A `runc init` cut off mid-create (no state.json yet, so runc cannot delete it) names DIR only in its environment.
+    [[ "${args[0]:-}" == runc && "${args[1]:-}" == init ]] || continue
+    mapfile -d '' args <"$proc/environ" 2>/dev/null || continue
     [[ "${args[*]:-}" == *"$dir"* ]] && victims+=("$pid")
   done
   [[ ${#victims[@]} -eq 0 ]] && return

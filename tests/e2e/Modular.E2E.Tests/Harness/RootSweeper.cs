@@ -67,7 +67,11 @@ public static class RootSweeper
             try
             {
                 var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
-                if (commandLine.Contains(root, StringComparison.Ordinal))
+                // A `runc init` cut off mid-create (no state.json yet, so runc cannot delete it) names the root
+                // only in its environment.
+                if (commandLine.Contains(root, StringComparison.Ordinal)
+                    || (commandLine.StartsWith("runc init", StringComparison.Ordinal)
+                        && File.ReadAllText(Path.Combine(directory, "environ")).Contains(root, StringComparison.Ordinal)))
                 {
                     found.Add(pid);
                 }
