@@ -32,7 +32,7 @@ public static class IpamPlanner
     {
         if (requested is null || requested.Count == 0 || requested.All(c => string.IsNullOrEmpty(c.Subnet) && string.IsNullOrEmpty(c.Gateway)))
         {
-            var free = FirstFree(defaults, taken, hostRoutes, log)
+            var free = SubnetPools.FirstFree(defaults, taken, hostRoutes, log)
                 ?? throw new DriverException(DriverErrorKind.Forbidden, "could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network");
             return [new IpamPool(free.ToString(), Ipv4Subnet.Format(free.Network + 1))];
         }
@@ -84,24 +84,6 @@ public static class IpamPlanner
         var gateway = Ipv4Subnet.ParseAddress(bip[..slash], "bip");
         var subnet = Ipv4Subnet.Parse(bip);
         return new IpamPool(subnet.ToString(), Ipv4Subnet.Format(gateway));
-    }
-
-    public static Ipv4Subnet? FirstFree(IEnumerable<Ipv4Subnet> candidates, IReadOnlyList<Ipv4Subnet> taken, IReadOnlyList<Ipv4Subnet> hostRoutes, Action<string> log)
-    {
-        foreach (var candidate in candidates)
-        {
-            if (taken.Any(candidate.Overlaps))
-            {
-                continue;
-            }
-            if (hostRoutes.FirstOrDefault(candidate.Overlaps) is { PrefixLength: > 0 } route)
-            {
-                log($"Skipping address pool {candidate}: it overlaps the host's route to {route}");
-                continue;
-            }
-            return candidate;
-        }
-        return null;
     }
 
     /// <summary>The host's IPv4 routes (except default routes and routes through the given devices), from /proc/net/route.</summary>

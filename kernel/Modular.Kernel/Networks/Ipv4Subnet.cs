@@ -6,7 +6,7 @@ using Modular.Sdk;
 namespace Modular.Kernel.Networks;
 
 /// <summary>An IPv4 subnet as numbers: parsing with Docker's messages, containment, overlap, the n-th address.</summary>
-public readonly record struct Ipv4Subnet(uint Network, int PrefixLength)
+public readonly record struct Ipv4Subnet(uint Network, int PrefixLength) : ISubnet<Ipv4Subnet>
 {
     public uint Mask => PrefixLength == 0 ? 0 : uint.MaxValue << (32 - PrefixLength);
     public uint Broadcast => Network | ~Mask;

@@ -41,7 +41,7 @@ public static class Ipv6IpamPlanner
     {
         if (requested.Count == 0)
         {
-            var free = FirstFree(defaults, taken, hostRoutes, log)
+            var free = SubnetPools.FirstFree(defaults, taken, hostRoutes, log)
                 ?? throw new DriverException(DriverErrorKind.Forbidden, "could not find an available, non-overlapping IPv6 address pool among the defaults to assign to the network");
             return [new IpamPool(free.ToString(), Ipv6Subnet.Format(free.Network + 1)) { Dynamic = true }];
         }
@@ -118,24 +118,6 @@ public static class Ipv6IpamPlanner
     }
 
     private static DriverException Invalid(string problem) => DriverException.InvalidArgument($"invalid network config:\n{problem}");
-
-    public static Ipv6Subnet? FirstFree(IEnumerable<Ipv6Subnet> candidates, IReadOnlyList<Ipv6Subnet> taken, IReadOnlyList<Ipv6Subnet> hostRoutes, Action<string> log)
-    {
-        foreach (var candidate in candidates)
-        {
-            if (taken.Any(candidate.Overlaps))
-            {
-                continue;
-            }
-            if (hostRoutes.FirstOrDefault(candidate.Overlaps) is { PrefixLength: > 0 } route)
-            {
-                log($"Skipping address pool {candidate}: it overlaps the host's route to {route}");
-                continue;
-            }
-            return candidate;
-        }
-        return null;
-    }
 
     /// <summary>
     /// The host's IPv6 routes from /proc/net/ipv6_route, except default, link-local and multicast ones and those through

@@ -6,7 +6,7 @@ using Modular.Sdk;
 namespace Modular.Kernel.Networks;
 
 /// <summary>An IPv6 subnet as a 128-bit number: parsing, containment, overlap, the n-th address, canonical text.</summary>
-public readonly record struct Ipv6Subnet(UInt128 Network, int PrefixLength)
+public readonly record struct Ipv6Subnet(UInt128 Network, int PrefixLength) : ISubnet<Ipv6Subnet>
 {
     public UInt128 Mask => PrefixLength == 0 ? UInt128.Zero : UInt128.MaxValue << (128 - PrefixLength);
     public UInt128 Last => Network | ~Mask;
