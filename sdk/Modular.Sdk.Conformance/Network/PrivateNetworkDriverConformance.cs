@@ -73,7 +73,9 @@ public abstract class PrivateNetworkDriverConformance : IDisposable
         driver.DeleteNetwork(network.Id);
         driver.DeleteNetwork(network.Id);
 
-        Assert.Equal(links, NetworkSandbox.HostLinkNames());
+        // Only links the test added count: a veth of an earlier test may still be vanishing (the kernel destroys a
+        // deleted namespace's links asynchronously), which is no leak of this one.
+        Assert.Empty(NetworkSandbox.HostLinkNames().Except(links));
         Assert.Equal(tables, NetworkSandbox.HostNftTables());
         Assert.Equal(chains, NetworkSandbox.HostIptablesChains());
     }
@@ -249,7 +251,9 @@ public abstract class PrivateNetworkDriverConformance : IDisposable
         }
         driver.DeleteNetwork(network.Id);
 
-        Assert.Equal(links, NetworkSandbox.HostLinkNames());
+        // Only links the test added count: a veth of an earlier test may still be vanishing (the kernel destroys a
+        // deleted namespace's links asynchronously), which is no leak of this one.
+        Assert.Empty(NetworkSandbox.HostLinkNames().Except(links));
         Assert.Equal(tables, NetworkSandbox.HostNftTables());
         Assert.Equal(chains, NetworkSandbox.HostIptablesChains());
         Assert.False(NetworkSandbox.HostPortInUse("tcp", tcpPort), $"something still listens on published port {tcpPort}");
