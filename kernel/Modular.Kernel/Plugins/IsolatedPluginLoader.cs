@@ -1,22 +1,18 @@
 using System.Reflection;
-using McMaster.NETCore.Plugins;
 using Modular.Sdk;
 
 namespace Modular.Kernel.Plugins;
 
 /// <summary>
-/// Loads a plugin with McMaster.NETCore.Plugins, sharing only the SDK (and through it the BCL) with the kernel, so a
-/// plugin's private dependencies never clash with the kernel's or with another plugin's.
+/// Loads a plugin into a <see cref="PluginLoadContext"/> of its own, sharing only the SDK (and through it the BCL) with
+/// the kernel, so a plugin's private dependencies never clash with the kernel's or with another plugin's.
 /// </summary>
 public sealed class IsolatedPluginLoader : IPluginLoader
 {
-    private static readonly Type[] SharedTypes = [typeof(IDriverModule)];
-
     public IDriverModule LoadModule(string assemblyPath)
     {
-        // Unloadable contexts are refused on purpose: a driver holding mounts or sockets cannot be unloaded safely.
-        var loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, isUnloadable: false, sharedTypes: SharedTypes);
-        var assembly = loader.LoadDefaultAssembly();
+        var fullPath = Path.GetFullPath(assemblyPath);
+        var assembly = new PluginLoadContext(fullPath).LoadFromAssemblyPath(fullPath);
         RejectNewerSdk(assembly);
 
         var moduleType = ReadModuleType(assembly)
