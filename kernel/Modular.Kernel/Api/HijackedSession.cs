@@ -52,7 +52,9 @@ public sealed class HijackedSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Forwards the client's bytes to the process's stdin once it exists; closes it at the client's EOF when asked.
+    /// Forwards the client's bytes to the process's stdin once it exists. At the client's EOF, the process's stdin is
+    /// closed when <paramref name="closeOnEof"/> is asked and there is no TTY; otherwise the session ends and the process
+    /// keeps its stdin, as in moby (a terminal outlives any one client, so its input is never closed by one).
     /// Typing the detach keys ends the session and leaves the process running; <paramref name="detached"/> is called then.
     /// </summary>
     public void ForwardStdin(Task<Stream?> stdin, bool closeOnEof, DetachKeys detachKeys, Action detached)
@@ -88,9 +90,13 @@ public sealed class HijackedSession : IAsyncDisposable
                         return;
                     }
                 }
-                if (closeOnEof)
+                if (closeOnEof && Multiplexed)
                 {
                     target.Close();
+                }
+                else
+                {
+                    await _stop.CancelAsync();
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)

@@ -38,8 +38,7 @@ public static class StreamEndpoints
         await using var session = await HijackedSession.OpenAsync(context, container.Config.Tty);
         if (wantStdin && container.Config.OpenStdin)
         {
-            // With a TTY the terminal outlives any one attachment (detach and attach again), so stdin stays open, as in moby.
-            session.ForwardStdin(handle.Stdin, container.Config.StdinOnce && !container.Config.Tty, DetachKeys.Parse(Query.String(context, "detachKeys")),
+            session.ForwardStdin(handle.Stdin, container.Config.StdinOnce, DetachKeys.Parse(Query.String(context, "detachKeys")),
                 () => containers.Publish(container, "detach"));
         }
         try
