@@ -104,7 +104,14 @@ public sealed class OciRuntime
     }
 
     /// <summary>Deletes the runtime's record (and cgroups) of a stopped container; a missing one is fine.</summary>
-    public Task DeleteAsync(string id, CancellationToken cancellationToken) => RunAsync(cancellationToken, "delete", "--force", id);
+    public Task DeleteAsync(string id, CancellationToken cancellationToken) =>
+        IsPlainRunc && RuncStoppedState.TryRelease(Path.Combine(_stateRoot, id))
+            ? Task.CompletedTask
+            : RunAsync(cancellationToken, "delete", "--force", id);
+
+    // runc with no global arguments keeps the state RuncStoppedState knows under our --root; any other runtime, or
+    // runc told otherwise, is always asked to delete.
+    private bool IsPlainRunc => Path.GetFileName(_config.Path) == "runc" && _config.RuntimeArgs.Count == 0;
 
     /// <summary>The runtime's status of the container ("created", "running", "paused", "stopped"), or null if it has none.</summary>
     public async Task<string?> StateAsync(string id, CancellationToken cancellationToken)
