@@ -33,6 +33,7 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver, IStorageDriv
     private readonly ProjectQuotas? _quotas;
     private readonly MountRefCounter _references = new();
     private readonly ConcurrentDictionary<string, object> _layerLocks = new(StringComparer.Ordinal);
+    private readonly LayerChildren _children;
 
     public Overlay2StorageDriver(DriverContext context)
     {
@@ -47,6 +48,7 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver, IStorageDriv
         // Mounts an earlier run left are not unmounted here: a container that outlived the daemon still uses its own,
         // and Get adopts it. The engine unmounts the ones nobody claims, and Cleanup unmounts everything.
         _mounter = new OverlayMounter(Path.Join(_root, LinksFolder));
+        _children = new LayerChildren(ReadParents);
         _quotas = ProjectQuotas.TryOpen(_root, LayerDirectories(), out var noQuotaReason);
         if (_quotas is null && _options.DefaultContainerSize > 0)
         {
@@ -108,7 +110,7 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver, IStorageDriv
         {
             EnsureExists(id);
             var paths = Paths(id);
-            if (FirstChildOf(paths) is { } child)
+            if (_children.AnyChildOf(id) is { } child)
             {
                 throw DriverException.Conflict($"layer {id} cannot be removed: layer {child} is stacked on it");
             }
@@ -124,6 +126,7 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver, IStorageDriv
             ReleaseQuota(paths.Directory);
             var doomed = Path.Join(_scratch, $"removing-{id}-{Guid.NewGuid():N}");
             Directory.Move(paths.Directory, doomed);
+            _children.Removed(id);
             FileTree.RemoveAll(doomed);
         }
     }
@@ -257,12 +260,22 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver, IStorageDriv
     }
 
     // A child names its parent's short link first in its lower file; layers keep no list of their children.
-    private string? FirstChildOf(LayerPaths paths)
+    // Every layer with the one it is stacked on (its nearest lower, by short link); a layer removed meanwhile is skipped.
+    private IEnumerable<(string Id, string? Parent)> ReadParents()
     {
-        var link = Path.Join(LinksFolder, File.ReadAllText(paths.LinkFile).Trim());
-        return LayerDirectories()
-            .Select(directory => Path.GetFileName(directory))
-            .FirstOrDefault(candidate => ReadLowers(Paths(candidate)) is [var nearest, ..] && nearest == link);
+        var idOfLink = new Dictionary<string, string>(StringComparer.Ordinal);
+        var nearestLowers = new List<(string Id, string? Nearest)>();
+        foreach (var id in LayerDirectories().Select(directory => Path.GetFileName(directory)))
+        {
+            var paths = Paths(id);
+            if (ReadShortLink(paths) is { } link)
+            {
+                idOfLink[Path.Join(LinksFolder, link)] = id;
+            }
+            nearestLowers.Add((id, ReadLowers(paths) is [var nearest, ..] ? nearest : null));
+        }
+        return nearestLowers.Select(layer =>
+            (layer.Id, layer.Nearest is not null && idOfLink.TryGetValue(layer.Nearest, out var parent) ? parent : null)).ToList();
     }
 
     private IEnumerable<string> LayerDirectories() =>
@@ -329,6 +342,7 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver, IStorageDriv
                 throw;
             }
             LinuxSyscalls.Symlink(Path.Join("..", id, "diff"), Path.Join(_root, LinksFolder, shortLink));
+            _children.Created(id, parent);
         }
     }
 
@@ -389,6 +403,18 @@ public sealed class Overlay2StorageDriver : NaiveDiffStorageDriver, IStorageDriv
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return [];
+        }
+    }
+
+    private static string? ReadShortLink(LayerPaths paths)
+    {
+        try
+        {
+            return File.ReadAllText(paths.LinkFile).Trim();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
         }
     }
 
