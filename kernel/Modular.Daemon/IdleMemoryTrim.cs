@@ -8,22 +8,36 @@ namespace Modular.Daemon;
 /// keep what work left behind: the GC keeps the space of a large gen0 budget (sized from the CPU cache) and of freed
 /// regions committed, and glibc keeps freed native memory (the JIT's, the type loader's, Kestrel's) in per-thread
 /// arenas. One aggressive, compacting collection returns the first, <c>malloc_trim</c> the second. Busy periods are
-/// left alone: the check only reads the allocation counter.
+/// left alone: the check only reads the allocation and JIT counters.
 /// </summary>
+/// <remarks>
+/// Quiet includes the JIT: tiered compilation goes on recompiling hot methods for a while after a request. And the
+/// runtime hands the JIT's scratch slabs back to malloc only some seconds after their last use (the finalizer thread
+/// flushes that cache every 2 s, a slab going on the second flush), so a trim right after the work is followed by a
+/// few more, <see cref="FollowUpDelay"/> apart, while the daemon stays quiet.
+/// </remarks>
 public sealed partial class IdleMemoryTrim : IDisposable
 {
     // Short, so that memory goes back a second or two after the last request rather than many seconds later; a tick
-    // that finds the daemon busy or already trimmed costs one counter read.
+    // that finds the daemon busy or already trimmed costs two counter reads.
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FollowUpDelay = TimeSpan.FromSeconds(1);
+    private const int FollowUps = 4;
 
-    // Below this much allocation in a period the daemon counts as quiet; above the other since the last trim, there
-    // is something worth returning.
+    // Below these in a period the daemon counts as quiet (a trickle of tier-1 recompilations included); above the
+    // others since the last trim, there is something worth returning.
     private const long QuietBytes = 128 * 1024;
+    private const long QuietMethods = 50;
     private const long WorkBytes = 4 * 1024 * 1024;
+    private const long WorkMethods = 200;
 
     private readonly Timer _timer;
-    private long _lastSample;
-    private long _atLastTrim;
+    private long _lastAllocated;
+    private long _lastJitted;
+    private long _allocatedAtTrim;
+    private long _jittedAtTrim;
+    private int _followUpsLeft;
+    private long _followUpDueMs;
 
     private IdleMemoryTrim()
     {
@@ -38,17 +52,42 @@ public sealed partial class IdleMemoryTrim : IDisposable
     private void Check()
     {
         var allocated = GC.GetTotalAllocatedBytes(precise: false);
-        var quiet = allocated - _lastSample < QuietBytes;
-        _lastSample = allocated;
-        if (!quiet || allocated - _atLastTrim < WorkBytes)
+        var jitted = JitInfo.GetCompiledMethodCount(currentThread: false);
+        var quiet = allocated - _lastAllocated < QuietBytes && jitted - _lastJitted < QuietMethods;
+        _lastAllocated = allocated;
+        _lastJitted = jitted;
+        if (!quiet)
         {
             return;
         }
+        var worked = allocated - _allocatedAtTrim >= WorkBytes || jitted - _jittedAtTrim >= WorkMethods;
+        if (worked)
+        {
+            _followUpsLeft = FollowUps;
+        }
+        else if (_followUpsLeft > 0 && Environment.TickCount64 >= _followUpDueMs)
+        {
+            _followUpsLeft--;
+        }
+        else
+        {
+            return;
+        }
+        Trim();
+        _allocatedAtTrim = _lastAllocated = GC.GetTotalAllocatedBytes(precise: false);
+        _jittedAtTrim = _lastJitted = JitInfo.GetCompiledMethodCount(currentThread: false);
+        _followUpDueMs = Environment.TickCount64 + (long)FollowUpDelay.TotalMilliseconds;
+        Trims++;
+    }
+
+    private static void Trim()
+    {
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // Finalizers of what that collection found dead (zlib streams, hash contexts, handles) free native memory on
+        // the finalizer thread; waiting for them lets malloc_trim return that memory too.
+        GC.WaitForPendingFinalizers();
         MallocTrim(0);
-        _atLastTrim = _lastSample = GC.GetTotalAllocatedBytes(precise: false);
-        Trims++;
     }
 
     public void Dispose() => _timer.Dispose();
