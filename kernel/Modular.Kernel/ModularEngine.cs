@@ -55,10 +55,12 @@ public static class ModularEngine
         }
         catalog.Logging(config.LogDriver).ValidateOptions(config.LogOpts);
 
-        // No appsettings.json to reload: the default reload-on-change would watch the working directory recursively
-        // with inotify (all of / under systemd), and every file written below it would wake the daemon.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
-        builder.Logging.ClearProviders();
+        // The empty builder: no appsettings.json (whose reload-on-change would watch the working directory with
+        // inotify), no configuration sources, console logger, host filtering or forwarded headers; only Kestrel (HTTP/1.1
+        // on our sockets, no TLS or QUIC) and routing, each of the others costing an idle daemon assemblies and types.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.Services.AddSerilog(serilog, dispose: true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, Api.Transport.UnixSocketTransportFactory>();
