@@ -13,6 +13,7 @@ internal static unsafe partial class Native
     public const int SO_PEERCRED = 17;
     public const int EINTR = 4;
     public const int EAGAIN = 11;
+    public const int MSG_DONTWAIT = 0x40;
     public const int MSG_NOSIGNAL = 0x4000;
     public const int MSG_CMSG_CLOEXEC = 0x40000000;
 

@@ -4,7 +4,8 @@ namespace Modular.Shim.Protocol;
 
 /// <summary>
 /// One connection between the daemon and a shim: text lines both ways (see <see cref="ShimMessage"/>), and file
-/// descriptors riding on a line as SCM_RIGHTS. Blocking; each side reads it from one thread.
+/// descriptors riding on a line as SCM_RIGHTS. Blocking, except <see cref="TryReadLine"/> for a reader woken by poll or
+/// epoll; each side reads it from one thread at a time.
 /// </summary>
 public sealed unsafe class ShimChannel : IDisposable
 {
@@ -83,25 +84,70 @@ public sealed unsafe class ShimChannel : IDisposable
     {
         while (true)
         {
-            var newline = _pending.IndexOf((byte)'\n');
-            if (newline >= 0)
+            if (TakeLine(out var line, out descriptors))
             {
-                var line = Encoding.UTF8.GetString(_pending.GetRange(0, newline).ToArray());
-                _pending.RemoveRange(0, newline + 1);
-                descriptors = [.. _pendingDescriptors];
-                _pendingDescriptors.Clear();
                 return line;
             }
-            if (!Receive())
+            if (Receive(0) <= 0)
             {
-                descriptors = [.. _pendingDescriptors];
-                _pendingDescriptors.Clear();
+                descriptors = TakeDescriptors();
                 return null;
             }
         }
     }
 
-    private bool Receive()
+    /// <summary>
+    /// As <see cref="ReadLine"/> without waiting: false when no whole line has arrived yet; true with the line, or with
+    /// null when the other side closed.
+    /// </summary>
+    public bool TryReadLine(out string? line, out int[] descriptors)
+    {
+        while (true)
+        {
+            if (TakeLine(out line, out descriptors))
+            {
+                return true;
+            }
+            var received = Receive(Native.MSG_DONTWAIT);
+            if (received == 0)
+            {
+                line = null;
+                descriptors = TakeDescriptors();
+                return true;
+            }
+            if (received < 0)
+            {
+                line = null;
+                descriptors = [];
+                return false;
+            }
+        }
+    }
+
+    private bool TakeLine(out string? line, out int[] descriptors)
+    {
+        var newline = _pending.IndexOf((byte)'\n');
+        if (newline < 0)
+        {
+            line = null;
+            descriptors = [];
+            return false;
+        }
+        line = Encoding.UTF8.GetString(_pending.GetRange(0, newline).ToArray());
+        _pending.RemoveRange(0, newline + 1);
+        descriptors = TakeDescriptors();
+        return true;
+    }
+
+    private int[] TakeDescriptors()
+    {
+        int[] taken = [.. _pendingDescriptors];
+        _pendingDescriptors.Clear();
+        return taken;
+    }
+
+    // 1 when bytes arrived, 0 at end of stream (or a broken connection), -1 when MSG_DONTWAIT found nothing to read.
+    private int Receive(int flags)
     {
         var buffer = stackalloc byte[512];
         var control = stackalloc byte[ControlSpace(MaxDescriptors)];
@@ -110,19 +156,23 @@ public sealed unsafe class ShimChannel : IDisposable
         nint received;
         do
         {
-            received = Native.recvmsg(_fd, &message, Native.MSG_CMSG_CLOEXEC);
+            received = Native.recvmsg(_fd, &message, Native.MSG_CMSG_CLOEXEC | flags);
         }
         while (received < 0 && Native.Errno == Native.EINTR);
+        if (received < 0 && Native.Errno == Native.EAGAIN)
+        {
+            return -1;
+        }
         if (received <= 0)
         {
-            return false;
+            return 0;
         }
         CollectDescriptors(&message);
         for (var i = 0; i < received; i++)
         {
             _pending.Add(buffer[i]);
         }
-        return true;
+        return 1;
     }
 
     private void CollectDescriptors(Native.MessageHeader* message)

@@ -19,10 +19,10 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
 
     // A reattached container may have ended while the daemon was away: its exit is handled only once start-up has
     // re-created the networks, or releasing its endpoint would race the driver taking it back.
-    private readonly ManualResetEventSlim _startupReconciled = new(false);
+    private readonly TaskCompletionSource _startupReconciled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Called once start-up reconciliation is over: exits of reattached containers are handled from now on.</summary>
-    public void StartupReconciled() => _startupReconciled.Set();
+    public void StartupReconciled() => _startupReconciled.TrySetResult();
 
     private string BundleOf(Container container) => Path.Combine(containers.Config.ExecRoot, "containers", container.Id);
 
@@ -198,15 +198,9 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
         health.Start(container);
     }
 
-    private void StartExitMonitor(Container container, ContainerHandle handle, ShimSession session, RunOutput output)
-    {
-        var monitor = new Thread(() => MonitorExit(container, handle, session, output))
-        {
-            IsBackground = true,
-            Name = $"exit-{container.ShortId}",
-        };
-        monitor.Start();
-    }
+    // No thread waits for the exit: the shim's socket is watched with all the others (ShimSession.WaitForExitAsync).
+    private void StartExitMonitor(Container container, ContainerHandle handle, ShimSession session, RunOutput output) =>
+        _ = MonitorExitAsync(container, handle, session, output);
 
     private async Task<ShimSession> CreateInRuntimeAsync(OciRuntime runtime, Container container, string bundle, CancellationToken cancellationToken)
     {
@@ -304,19 +298,19 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
         }
     }
 
-    private void MonitorExit(Container container, ContainerHandle handle, ShimSession session, RunOutput output)
+    private async Task MonitorExitAsync(Container container, ContainerHandle handle, ShimSession session, RunOutput output)
     {
-        var exitCode = session.WaitForExit();
-        _startupReconciled.Wait();
+        var exitCode = await session.WaitForExitAsync();
+        await _startupReconciled.Task;
         containers.Networking.Detach(container.Id);
-        Task.WhenAny(output.Copier, Task.Delay(DrainTimeout)).GetAwaiter().GetResult();
+        await Task.WhenAny(output.Copier, Task.Delay(DrainTimeout));
         output.Close(session);
         handle.Terminal = null;
 
         // The runtime's record is deleted after the exit is reported, off the path of `docker run --rm`; the next
         // start of this container waits for it.
         var runtimeReleased = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        handle.Lock.Wait();
+        await handle.Lock.WaitAsync();
         try
         {
             handle.RuntimeReleased = runtimeReleased.Task;
@@ -359,7 +353,7 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
         }
         try
         {
-            containers.Runtimes.Get(container.Runtime).DeleteAsync(container.Id, CancellationToken.None).GetAwaiter().GetResult();
+            await containers.Runtimes.Get(container.Runtime).DeleteAsync(container.Id, CancellationToken.None);
         }
         catch (Exception e)
         {

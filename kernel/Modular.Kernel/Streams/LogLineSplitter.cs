@@ -12,7 +12,8 @@ internal sealed class LogLineSplitter(LogSource source, ILogSink sink)
     /// <summary>Docker's default copier buffer: the longest message a line makes.</summary>
     public const int MaxLine = 16 * 1024;
 
-    private readonly byte[] _held = new byte[MaxLine];
+    // Made at the first unfinished line: many containers never write one, and need not hold 16 KiB per stream.
+    private byte[]? _held;
     private int _heldLength;
 
     /// <summary>Logs every line <paramref name="chunk"/> completes, stamped <paramref name="time"/>; keeps the unfinished tail.</summary>
@@ -48,6 +49,7 @@ internal sealed class LogLineSplitter(LogSource source, ILogSink sink)
         while (!bytes.IsEmpty)
         {
             var count = Math.Min(bytes.Length, MaxLine - _heldLength);
+            _held ??= new byte[MaxLine];
             bytes.Span[..count].CopyTo(_held.AsSpan(_heldLength));
             _heldLength += count;
             bytes = bytes[count..];
@@ -60,7 +62,7 @@ internal sealed class LogLineSplitter(LogSource source, ILogSink sink)
 
     private void EmitHeld(DateTimeOffset time)
     {
-        if (_heldLength == 0)
+        if (_heldLength == 0 || _held is null)
         {
             return;
         }

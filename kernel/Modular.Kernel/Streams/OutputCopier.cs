@@ -4,9 +4,10 @@ namespace Modular.Kernel.Streams;
 
 /// <summary>
 /// Pumps a container's stdout and stderr into its log sink (one message per line, see <see cref="LogLineSplitter"/>)
-/// and into the attach hub (as raw chunks). Each stream gets a thread of its own doing blocking reads of up to
-/// 32 KiB: a read wakes exactly one thread, with no thread-pool hand-off per line, and whatever lines one read
-/// brings are logged together and flushed once, so a busy container costs one log write per read, not per line.
+/// and into the attach hub (as raw chunks). Pipes are copied on the shared <see cref="ReadinessLoop"/> (see
+/// <see cref="PipeOutputPump"/>): no thread per container. A terminal gets a thread of its own doing blocking reads of
+/// up to 32 KiB. Either way, whatever lines one read brings are logged together and flushed once, so a busy container
+/// costs one log write per read, not per line.
 /// </summary>
 public static class OutputCopier
 {
@@ -19,16 +20,20 @@ public static class OutputCopier
         return Task.WhenAll(Start(stdout, LogSource.Stdout, sink, sinkLock, hub), Start(stderr, LogSource.Stderr, sink, sinkLock, hub));
     }
 
-    private static Task Start(Stream pipe, LogSource source, ILogSink sink, object sinkLock, OutputHub hub)
+    private static Task Start(Stream stream, LogSource source, ILogSink sink, object sinkLock, OutputHub hub)
     {
-        if (pipe == Stream.Null)
+        if (stream == Stream.Null)
         {
             return Task.CompletedTask;
+        }
+        if (stream is System.IO.Pipes.PipeStream pipe)
+        {
+            return PipeOutputPump.Start(pipe, source, sink, sinkLock, hub);
         }
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
-            if (Pump(pipe, source, sink, sinkLock, hub) is { } sinkError)
+            if (Pump(stream, source, sink, sinkLock, hub) is { } sinkError)
             {
                 done.SetException(sinkError);
             }
@@ -39,22 +44,20 @@ public static class OutputCopier
         })
         {
             IsBackground = true,
-            Name = source == LogSource.Stdout ? "output-stdout" : "output-stderr",
+            Name = "output-terminal",
         };
         thread.Start();
         return done.Task;
     }
 
-    // Returns the sink's first failure. A failing sink never stops the reading: a container whose pipe is not
+    // Returns the sink's first failure. A failing sink never stops the reading: a container whose terminal is not
     // drained blocks on its next write.
-    private static Exception? Pump(Stream pipe, LogSource source, ILogSink sink, object sinkLock, OutputHub hub)
+    private static Exception? Pump(Stream terminal, LogSource source, ILogSink sink, object sinkLock, OutputHub hub)
     {
         var buffer = new byte[ReadSize];
         var splitter = new LogLineSplitter(source, sink);
         Exception? sinkError = null;
-        // A pipe (not a terminal) is peeked and emptied only after its lines are logged: see PipePeek.
-        using var peek = pipe is System.IO.Pipes.PipeStream pipeStream ? new PipePeek(pipeStream, ReadSize) : null;
-        while ((peek is null ? Read(pipe, buffer) : PeekOrEnd(peek, buffer)) is var read and > 0)
+        while (Read(terminal, buffer) is var read and > 0)
         {
             hub.Publish(source, buffer.AsSpan(0, read));
             var now = DateTimeOffset.UtcNow;
@@ -71,10 +74,6 @@ public static class OutputCopier
                     sinkError ??= e;
                 }
             }
-            if (peek is not null && !TryConsume(peek, read))
-            {
-                break;
-            }
         }
         lock (sinkLock)
         {
@@ -89,31 +88,6 @@ public static class OutputCopier
             }
         }
         return sinkError;
-    }
-
-    private static int PeekOrEnd(PipePeek peek, byte[] buffer)
-    {
-        try
-        {
-            return peek.Peek(buffer);
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            return 0;
-        }
-    }
-
-    private static bool TryConsume(PipePeek peek, int count)
-    {
-        try
-        {
-            peek.Consume(count);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            return false;
-        }
     }
 
     private static int Read(Stream pipe, byte[] buffer)

@@ -1,67 +1,82 @@
-using System.IO.Pipes;
 using System.Runtime.InteropServices;
 
 namespace Modular.Kernel.Streams;
 
 /// <summary>
-/// Reads a pipe in two steps: <see cref="Peek"/> copies what waits in it without taking it out (tee(2) into a private
+/// Reads a pipe in two steps: <see cref="TryPeek"/> copies what waits in it without taking it out (tee(2) into a private
 /// pipe), <see cref="Consume"/> takes it out once it is logged. A container's pipe outlives the daemon (its shim holds
 /// it), so a daemon killed between the two steps leaves those bytes for the next daemon: output is logged at least
-/// once, never lost.
+/// once, never lost. Never waits: the caller learns from epoll when there is something to read.
 /// </summary>
 internal sealed unsafe partial class PipePeek : IDisposable
 {
     private const int O_CLOEXEC = 0x80000;
     private const int EINTR = 4;
+    private const int EAGAIN = 11;
     private const int F_SETPIPE_SZ = 1031;
+    private const int F_DUPFD_CLOEXEC = 1030;
+    private const uint SPLICE_F_NONBLOCK = 2;
 
-    private readonly PipeStream _pipe;
+    private readonly int _source;
     private readonly int _scratchReader;
     private readonly int _scratchWriter;
-    private readonly byte[] _discard;
 
-    public PipePeek(PipeStream pipe, int capacity)
+    /// <param name="source">The pipe's read end, which this duplicates: its owner may close it at any time.</param>
+    /// <param name="capacity">The most one peek copies.</param>
+    public PipePeek(int source, int capacity)
     {
-        _pipe = pipe;
+        _source = fcntl(source, F_DUPFD_CLOEXEC, 0);
+        if (_source < 0)
+        {
+            throw new IOException($"duplicating a pipe failed: errno {Marshal.GetLastPInvokeError()}");
+        }
         var fds = stackalloc int[2];
         if (pipe2(fds, O_CLOEXEC) != 0)
         {
-            throw new IOException($"pipe2 failed: errno {Marshal.GetLastPInvokeError()}");
+            var errno = Marshal.GetLastPInvokeError();
+            close(_source);
+            throw new IOException($"pipe2 failed: errno {errno}");
         }
         _scratchReader = fds[0];
         _scratchWriter = fds[1];
         fcntl(_scratchWriter, F_SETPIPE_SZ, capacity);
-        _discard = new byte[capacity];
     }
 
-    private int Source => (int)_pipe.SafePipeHandle.DangerousGetHandle();
-
-    /// <summary>Blocks until the pipe holds data; copies up to the buffer's length of it into <paramref name="buffer"/>. 0 at end of stream.</summary>
-    public int Peek(byte[] buffer)
+    /// <summary>
+    /// Copies up to the buffer's length of what waits in the pipe into <paramref name="buffer"/>: the byte count, 0 at
+    /// end of stream, -1 when the pipe is empty but still has writers.
+    /// </summary>
+    public int TryPeek(byte[] buffer)
     {
         nint copied;
         do
         {
-            copied = tee(Source, _scratchWriter, (nuint)buffer.Length, 0);
+            copied = tee(_source, _scratchWriter, (nuint)buffer.Length, SPLICE_F_NONBLOCK);
         }
         while (copied < 0 && Marshal.GetLastPInvokeError() == EINTR);
-        if (copied <= 0)
+        if (copied < 0)
         {
-            return 0;
+            return Marshal.GetLastPInvokeError() == EAGAIN ? -1 : 0;
         }
-        fixed (byte* bytes = buffer)
+        if (copied > 0)
         {
-            ReadExactly(_scratchReader, bytes, (int)copied);
+            fixed (byte* bytes = buffer)
+            {
+                ReadExactly(_scratchReader, bytes, (int)copied);
+            }
         }
         return (int)copied;
     }
 
-    /// <summary>Takes out the first <paramref name="count"/> bytes, which <see cref="Peek"/> showed.</summary>
-    public void Consume(int count)
+    /// <summary>
+    /// Takes out the first <paramref name="count"/> bytes, which <see cref="TryPeek"/> showed, reading them into
+    /// <paramref name="buffer"/> (their copy there is no longer needed).
+    /// </summary>
+    public void Consume(int count, byte[] buffer)
     {
-        fixed (byte* bytes = _discard)
+        fixed (byte* bytes = buffer)
         {
-            ReadExactly(Source, bytes, count);
+            ReadExactly(_source, bytes, count);
         }
     }
 
@@ -83,8 +98,12 @@ internal sealed unsafe partial class PipePeek : IDisposable
         }
     }
 
+    /// <summary>This reader's own descriptor of the pipe, to wait on (epoll); open until <see cref="Dispose"/>.</summary>
+    public int Descriptor => _source;
+
     public void Dispose()
     {
+        close(_source);
         close(_scratchReader);
         close(_scratchWriter);
     }

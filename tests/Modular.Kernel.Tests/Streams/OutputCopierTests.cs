@@ -100,6 +100,84 @@ public sealed class OutputCopierTests
         Assert.Equal("disk full", error.Message);
     }
 
+    [Fact]
+    public async Task Sinks_that_block_hold_back_only_their_own_containers_output()
+    {
+        // More blocked sinks than the loop has threads at rest: the others' output flows only if the loop grows.
+        using var release = new ManualResetEventSlim(false);
+        var stuckPipes = Enumerable.Range(0, 3).Select(_ => new OsPipe()).ToList();
+        using var free = new OsPipe();
+        try
+        {
+            var stuck = stuckPipes.Select(p => OutputCopier.CopyAsync(p.Reader, Stream.Null, new RecordingSink { HoldLogsUntil = release }, new OutputHub())).ToList();
+            foreach (var pipe in stuckPipes)
+            {
+                pipe.Write("held\n");
+            }
+            var sink = new RecordingSink();
+            var copier = OutputCopier.CopyAsync(free.Reader, Stream.Null, sink, new OutputHub());
+            free.Write("flows\n");
+            free.CloseWriter();
+            await copier.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+            Assert.Equal(["flows\n"], sink.Messages.Select(m => m.Text));
+            Assert.All(stuck, task => Assert.False(task.IsCompleted));
+
+            release.Set();
+            foreach (var pipe in stuckPipes)
+            {
+                pipe.CloseWriter();
+            }
+            await Task.WhenAll(stuck).WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            release.Set();
+            stuckPipes.ForEach(p => p.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task A_pipe_its_owner_closes_ends_the_copier_though_a_writer_remains()
+    {
+        // A process outside the container may keep the write end: the daemon gives up after its drain timeout.
+        using var pipe = new OsPipe();
+        var sink = new RecordingSink();
+        var copier = OutputCopier.CopyAsync(pipe.Reader, Stream.Null, sink, new OutputHub());
+        pipe.Write("before\n");
+        var deadline = DateTime.UtcNow + Timeout;
+        while (sink.Messages.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        pipe.Reader.Dispose();
+
+        await copier.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(["before\n"], sink.Messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task Output_is_taken_out_of_the_pipe_only_once_it_is_logged()
+    {
+        // What a daemon killed mid-copy leaves behind must still be in the pipe for the next one.
+        using var release = new ManualResetEventSlim(false);
+        using var pipe = new OsPipe();
+        var copier = OutputCopier.CopyAsync(pipe.Reader, Stream.Null, new RecordingSink { HoldLogsUntil = release }, new OutputHub());
+        pipe.Write("kept\n");
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+
+        Assert.Equal(5, pipe.BytesWaiting());
+
+        release.Set();
+        pipe.CloseWriter();
+        await copier.WaitAsync(Timeout, TestContext.Current.CancellationToken);
+    }
+
+    private const ulong FIONREAD = 0x541B;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern unsafe int ioctl(int fd, ulong request, int* count);
+
     /// <summary>An OS pipe: the reader as a daemon gets it, the writer as the container holds it.</summary>
     private sealed class OsPipe : IDisposable
     {
@@ -114,6 +192,13 @@ public sealed class OutputCopierTests
         public void Write(byte[] bytes) => _writer.Write(bytes);
 
         public void CloseWriter() => _writer.Dispose();
+
+        /// <summary>How many bytes wait in the pipe, unread (FIONREAD).</summary>
+        public unsafe int BytesWaiting()
+        {
+            int count;
+            return ioctl((int)_writer.ClientSafePipeHandle.DangerousGetHandle(), FIONREAD, &count) == 0 ? count : -1;
+        }
 
         public void Dispose()
         {

@@ -26,8 +26,12 @@ internal sealed class RecordingSink : ILogSink
 
     public int Flushes => Entries.Count(e => e.IsFlush);
 
+    /// <summary>Once set, every Log waits for it: a log driver whose server has stopped reading.</summary>
+    public ManualResetEventSlim? HoldLogsUntil { get; set; }
+
     public void Log(LogMessage message)
     {
+        HoldLogsUntil?.Wait();
         if (FailWith is { } error)
         {
             throw error;

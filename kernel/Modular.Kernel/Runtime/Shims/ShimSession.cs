@@ -1,5 +1,6 @@
 using System.IO.Pipes;
 using Microsoft.Win32.SafeHandles;
+using Modular.Kernel.Streams;
 using Modular.Shim.Protocol;
 
 namespace Modular.Kernel.Runtime.Shims;
@@ -108,6 +109,51 @@ public sealed class ShimSession : IDisposable
             if (verb == ShimMessage.Exit && int.TryParse(argument, out var status))
             {
                 return status;
+            }
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="WaitForExit"/>, holding no thread while the container runs: the shim's socket is watched on the
+    /// shared <see cref="ReadinessLoop"/> with every other one. Not to be mixed with <see cref="WaitForExit"/>.
+    /// </summary>
+    public Task<int> WaitForExitAsync()
+    {
+        var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        int? status = null;
+        // The status is handed out once the socket is out of the epoll set, so the caller may dispose the session then.
+        ReadinessLoop.Shared.Add(_channel.Descriptor, () => !TryTakeExit(out status), () => exited.SetResult(status ?? RecordedExit(StateDirectory) ?? -1));
+        return exited.Task;
+    }
+
+    // Reads what has arrived: true once the exit is known (its status, or null when the shim went away without it).
+    private bool TryTakeExit(out int? status)
+    {
+        status = null;
+        while (true)
+        {
+            string? line;
+            try
+            {
+                if (!_channel.TryReadLine(out line, out var stray))
+                {
+                    return false;
+                }
+                Close(stray);
+            }
+            catch (IOException)
+            {
+                line = null;
+            }
+            if (line is null)
+            {
+                return true;
+            }
+            var (verb, argument) = ShimMessage.Parse(line);
+            if (verb == ShimMessage.Exit && int.TryParse(argument, out var code))
+            {
+                status = code;
+                return true;
             }
         }
     }
