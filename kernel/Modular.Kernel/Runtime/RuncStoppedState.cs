@@ -28,9 +28,10 @@ internal static class RuncStoppedState
             // No state.json: an aborted create, which runc's delete clears with a plain RemoveAll; no state at all is done.
             return !Directory.Exists(stateDirectory);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException
+                                       or InvalidOperationException or FormatException)
         {
-            return false;
+            return false; // unreadable, or not the state.json this runc version writes: runc knows its own
         }
         if (state is null || InitAlive(state.InitPid, state.InitStart))
         {

@@ -102,6 +102,19 @@ public sealed class RuncStoppedStateTests : IDisposable
         Assert.True(Directory.Exists(aborted), "runc's delete, not ours, decides about an aborted create");
     }
 
+    [Theory]
+    [InlineData("{\"id\": \"other\"}")]
+    [InlineData("{\"config\": {\"cgroups\": {}}, \"cgroup_paths\": {\"memory\": \"/etc\"}, \"init_process_pid\": 0, \"init_process_start\": 0}")]
+    [InlineData("not json")]
+    public void AStateRuncDidNotWriteIsLeftAlone(string content)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_root, "foreign")).FullName;
+        File.WriteAllText(Path.Combine(directory, "state.json"), content);
+
+        Assert.False(RuncStoppedState.TryRelease(directory));
+        Assert.Equal(content, File.ReadAllText(Path.Combine(directory, "state.json")));
+    }
+
     private string StateDirectoryOf(string id) => Path.Combine(_runtime.StateRoot, id);
 
     private JsonNode StateOf(string id) => JsonNode.Parse(File.ReadAllText(Path.Combine(StateDirectoryOf(id), "state.json")))!;
