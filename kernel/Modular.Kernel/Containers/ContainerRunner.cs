@@ -302,15 +302,20 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
     {
         var exitCode = await session.WaitForExitAsync();
         await _startupReconciled.Task;
+        await BlockingWork.RunAsync(() => RecordExit(container, handle, session, output, exitCode));
+    }
+
+    private void RecordExit(Container container, ContainerHandle handle, ShimSession session, RunOutput output, int exitCode)
+    {
         containers.Networking.Detach(container.Id);
-        await Task.WhenAny(output.Copier, Task.Delay(DrainTimeout));
+        Task.WhenAny(output.Copier, Task.Delay(DrainTimeout)).Wait();
         output.Close(session);
         handle.Terminal = null;
 
         // The runtime's record is deleted after the exit is reported, off the path of `docker run --rm`; the next
         // start of this container waits for it.
         var runtimeReleased = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await handle.Lock.WaitAsync();
+        handle.Lock.Wait();
         try
         {
             handle.RuntimeReleased = runtimeReleased.Task;
@@ -353,7 +358,7 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
         }
         try
         {
-            await containers.Runtimes.Get(container.Runtime).DeleteAsync(container.Id, CancellationToken.None);
+            containers.Runtimes.Get(container.Runtime).DeleteAsync(container.Id, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (Exception e)
         {

@@ -209,23 +209,7 @@ public sealed class ContainerService
             {
                 throw DriverException.Conflict($"removal of container {container.Name} is already in progress");
             }
-            Transition(container, ContainerTransition.Remove, publish: false);
-            try
-            {
-                var storage = Drivers.Storage(container.StorageDriver);
-                if (storage.Exists(container.LayerId))
-                {
-                    storage.Remove(container.LayerId);
-                }
-                Store.Delete(container);
-                Networking.Forget(container.Id);
-            }
-            catch (Exception e)
-            {
-                container.State.Error = e.Message;
-                Transition(container, ContainerTransition.RemovalFailed);
-                throw new DriverException(DriverErrorKind.Internal, $"unable to remove container {container.Name}: {e.Message}", e);
-            }
+            await BlockingWork.RunAsync(() => DeleteRecords(container));
         }
         finally
         {
@@ -240,6 +224,28 @@ public sealed class ContainerService
         handle.MarkRemoved();
         Removed?.Invoke(container);
         ReleaseUnusedImageLayers();
+    }
+
+    // The state, layer and folder of a container being removed; on failure it is left dead, as in Docker.
+    private void DeleteRecords(Container container)
+    {
+        Transition(container, ContainerTransition.Remove, publish: false);
+        try
+        {
+            var storage = Drivers.Storage(container.StorageDriver);
+            if (storage.Exists(container.LayerId))
+            {
+                storage.Remove(container.LayerId);
+            }
+            Store.Delete(container);
+            Networking.Forget(container.Id);
+        }
+        catch (Exception e)
+        {
+            container.State.Error = e.Message;
+            Transition(container, ContainerTransition.RemovalFailed);
+            throw new DriverException(DriverErrorKind.Internal, $"unable to remove container {container.Name}: {e.Message}", e);
+        }
     }
 
     // Layers of an image deleted with --force while a container used it are kept for that container; once the
