@@ -8,7 +8,7 @@ internal static unsafe partial class Epoll
     public const uint EPOLLIN = 0x001;
     public const uint EPOLLERR = 0x008;
     public const uint EPOLLHUP = 0x010;
-    public const uint EPOLLONESHOT = 1u << 30;
+    public const uint EPOLLET = 1u << 31;
     public const int EPOLL_CTL_ADD = 1;
     public const int EPOLL_CTL_DEL = 2;
     public const int EPOLL_CTL_MOD = 3;
@@ -38,8 +38,11 @@ internal static unsafe partial class Epoll
         return epoll_ctl(epoll, operation, descriptor, slot) == 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 
-    /// <summary>Waits for one ready descriptor: its token, or null after <paramref name="timeoutMilliseconds"/> or a signal.</summary>
-    public static long? WaitOne(int epoll, int timeoutMilliseconds)
+    /// <summary>
+    /// Waits for one ready descriptor: its token and events, or null after <paramref name="timeoutMilliseconds"/> or a
+    /// signal.
+    /// </summary>
+    public static (long Token, uint Events)? WaitOne(int epoll, int timeoutMilliseconds)
     {
         var slot = stackalloc byte[16];
         var ready = epoll_wait(epoll, slot, 1, timeoutMilliseconds);
@@ -47,7 +50,7 @@ internal static unsafe partial class Epoll
         {
             throw new IOException($"epoll_wait failed: errno {Marshal.GetLastPInvokeError()}");
         }
-        return ready > 0 ? *(long*)(slot + DataOffset) : null;
+        return ready > 0 ? (*(long*)(slot + DataOffset), *(uint*)slot) : null;
     }
 
     [LibraryImport("libc", SetLastError = true)]

@@ -61,23 +61,23 @@ internal sealed class PipeOutputPump
         return pump._done.Task;
     }
 
-    private bool OnReadable()
+    private ReadinessLoop.Readiness OnReadable(bool writersGone)
     {
         var buffer = _loopBuffer ??= new byte[ReadSize];
         for (var turn = 0; turn < ReadsPerTurn; turn++)
         {
             if (_handle.IsClosed)
             {
-                return false;
+                return ReadinessLoop.Readiness.Ended;
             }
             var read = _peek.TryPeek(buffer);
             if (read < 0)
             {
-                return true;
+                return ReadinessLoop.Readiness.Drained;
             }
             if (read == 0)
             {
-                return false;
+                return ReadinessLoop.Readiness.Ended;
             }
             _hub.Publish(_source, buffer.AsSpan(0, read));
             Log(buffer.AsMemory(0, read));
@@ -87,10 +87,16 @@ internal sealed class PipeOutputPump
             }
             catch (IOException)
             {
-                return false;
+                return ReadinessLoop.Readiness.Ended;
+            }
+            if (read < buffer.Length && !writersGone)
+            {
+                // The pipe held less than a buffer: it was emptied, and whatever comes next (data, or the last writer
+                // closing) wakes it again.
+                return ReadinessLoop.Readiness.Drained;
             }
         }
-        return true;
+        return ReadinessLoop.Readiness.More;
     }
 
     private void OnEnded()

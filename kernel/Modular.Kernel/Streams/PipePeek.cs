@@ -39,7 +39,10 @@ internal sealed unsafe partial class PipePeek : IDisposable
         }
         _scratchReader = fds[0];
         _scratchWriter = fds[1];
-        fcntl(_scratchWriter, F_SETPIPE_SZ, capacity);
+        // tee takes one slot of the private pipe per page-sized buffer of the source, however little that buffer
+        // holds. Twice the slots a full peek needs: a peek then stops short only when the source is empty, which
+        // callers rely on (a short peek means drained).
+        fcntl(_scratchWriter, F_SETPIPE_SZ, 2 * capacity);
     }
 
     /// <summary>

@@ -3,19 +3,24 @@ using System.Collections.Concurrent;
 namespace Modular.Kernel.Streams;
 
 /// <summary>
-/// Waits for many descriptors at once (one epoll set) and runs each one's handler inline on one of a few loop threads,
-/// so the output pipes and shim sockets of a hundred containers do not cost a thread each.
+/// Waits for many descriptors at once (one epoll set) and runs each one's handler inline on a loop thread, so the
+/// output pipes and shim sockets of a hundred containers do not cost a thread each.
 /// <para>
-/// A descriptor is armed one-shot: while its handler runs no other loop thread gets it, and it is armed again only when
-/// the handler returns true. A handler that blocks (a log driver whose server has stopped reading) therefore holds back
-/// only its own descriptor, and a loop thread: when every loop thread has been inside a handler with no handler starting
-/// or finishing for <see cref="StuckAfterMilliseconds"/>, one more loop thread starts, so the other descriptors keep
-/// flowing. Loop threads beyond <see cref="MinThreads"/> end once the others are idle.
+/// Descriptors are edge-triggered: a handler reads what there is (until the descriptor would block, or a short read
+/// shows it empty) and the next write wakes it again, with no re-arming call per wake-up. A descriptor's handler never
+/// runs twice at once; a wake-up that comes while it runs makes it run again.
+/// </para>
+/// <para>
+/// A handler that blocks (a log driver whose server has stopped reading) holds back only its own descriptor, and a
+/// loop thread: when every loop thread has been inside a handler with no handler starting or finishing for
+/// <see cref="StuckAfterMilliseconds"/>, one more loop thread starts, so the other descriptors keep flowing. Loop
+/// threads beyond <see cref="MinThreads"/> end once the others are idle.
 /// </para>
 /// </summary>
 internal sealed class ReadinessLoop
 {
-    private const int MinThreads = 2;
+    // One thread at rest: wake-ups are not handed back and forth between threads.
+    private const int MinThreads = 1;
     private const int StuckAfterMilliseconds = 500;
     private const int WatchdogPeriodMilliseconds = 250;
     private const int IdleWaitMilliseconds = 30_000;
@@ -40,12 +45,14 @@ internal sealed class ReadinessLoop
     public int Threads => Volatile.Read(ref _threads);
 
     /// <summary>
-    /// Runs <paramref name="onReadable"/> whenever <paramref name="descriptor"/> is readable (or hung up) until it
-    /// returns false or throws; then removes the descriptor and runs <paramref name="onEnded"/>, once. The caller keeps
-    /// the descriptor open until <paramref name="onEnded"/>. <paramref name="abandoned"/>, asked a few times a second,
-    /// ends the watch early when it turns true (the owner gave up on a descriptor that may never become readable).
+    /// Runs <paramref name="onReadable"/> whenever something arrives on <paramref name="descriptor"/>, told whether the
+    /// other end has hung up (then a short read no longer means drained: the end must be read too), until it answers
+    /// <see cref="Readiness.Ended"/> or throws; then removes the descriptor and runs
+    /// <paramref name="onEnded"/>, once. The caller keeps the descriptor open until <paramref name="onEnded"/>.
+    /// <paramref name="abandoned"/>, asked a few times a second, ends the watch early when it turns true (the owner
+    /// gave up on a descriptor that may never become readable).
     /// </summary>
-    public Watch Add(int descriptor, Func<bool> onReadable, Action onEnded, Func<bool>? abandoned = null)
+    public Watch Add(int descriptor, Func<bool, Readiness> onReadable, Action onEnded, Func<bool>? abandoned = null)
     {
         var watch = new Watch(descriptor, Interlocked.Increment(ref _nextToken), onReadable, onEnded, abandoned);
         _watches[watch.Token] = watch;
@@ -57,7 +64,7 @@ internal sealed class ReadinessLoop
             }
             _watchdog.Change(WatchdogPeriodMilliseconds, WatchdogPeriodMilliseconds);
         }
-        var error = Epoll.Control(_epoll, Epoll.EPOLL_CTL_ADD, descriptor, Epoll.EPOLLIN | Epoll.EPOLLONESHOT, watch.Token);
+        var error = Epoll.Control(_epoll, Epoll.EPOLL_CTL_ADD, descriptor, Epoll.EPOLLIN | Epoll.EPOLLET, watch.Token);
         if (error != 0)
         {
             _watches.TryRemove(watch.Token, out _);
@@ -95,10 +102,9 @@ internal sealed class ReadinessLoop
     {
         while (true)
         {
-            var token = Epoll.WaitOne(_epoll, IdleWaitMilliseconds);
-            if (token is { } ready && _watches.TryGetValue(ready, out var watch))
+            if (Epoll.WaitOne(_epoll, IdleWaitMilliseconds) is { } ready && _watches.TryGetValue(ready.Token, out var watch))
             {
-                Run(watch);
+                Run(watch, (ready.Events & (Epoll.EPOLLHUP | Epoll.EPOLLERR)) != 0);
             }
             if (TryRetire())
             {
@@ -121,10 +127,16 @@ internal sealed class ReadinessLoop
         }
     }
 
-    private void Run(Watch watch)
+    private void Run(Watch watch, bool hungUp)
     {
         lock (watch)
         {
+            watch.HungUp |= hungUp;
+            if (watch.State == WatchState.Running)
+            {
+                watch.WokenWhileRunning = true;
+                return;
+            }
             if (watch.State != WatchState.Armed)
             {
                 return;
@@ -133,15 +145,15 @@ internal sealed class ReadinessLoop
         }
         Interlocked.Increment(ref _busy);
         Volatile.Write(ref _lastProgress, Environment.TickCount64);
-        bool again;
+        Readiness readiness;
         try
         {
-            again = watch.OnReadable();
+            readiness = watch.OnReadable(watch.HungUp);
         }
         catch (Exception)
         {
             // A handler reports its own failures; one that throws has simply ended.
-            again = false;
+            readiness = Readiness.Ended;
         }
         finally
         {
@@ -150,10 +162,14 @@ internal sealed class ReadinessLoop
         }
         lock (watch)
         {
-            if (again && !watch.CancelRequested)
+            if (readiness != Readiness.Ended && !watch.CancelRequested)
             {
                 watch.State = WatchState.Armed;
-                if (Epoll.Control(_epoll, Epoll.EPOLL_CTL_MOD, watch.Descriptor, Epoll.EPOLLIN | Epoll.EPOLLONESHOT, watch.Token) == 0)
+                // Data left behind, or a wake-up another thread passed over: arming it again queues it at once if it
+                // is still readable, behind the descriptors already waiting.
+                var again = readiness == Readiness.More || watch.WokenWhileRunning;
+                watch.WokenWhileRunning = false;
+                if (!again || Epoll.Control(_epoll, Epoll.EPOLL_CTL_MOD, watch.Descriptor, Epoll.EPOLLIN | Epoll.EPOLLET, watch.Token) == 0)
                 {
                     return;
                 }
@@ -204,6 +220,19 @@ internal sealed class ReadinessLoop
         }
     }
 
+    /// <summary>What a handler found.</summary>
+    internal enum Readiness
+    {
+        /// <summary>It took all there was: the next write wakes it.</summary>
+        Drained,
+
+        /// <summary>It stopped with data left, to give other descriptors their turn.</summary>
+        More,
+
+        /// <summary>The descriptor has ended (or is given up): stop watching it.</summary>
+        Ended,
+    }
+
     internal enum WatchState
     {
         Armed,
@@ -212,14 +241,16 @@ internal sealed class ReadinessLoop
     }
 
     /// <summary>One watched descriptor.</summary>
-    internal sealed class Watch(int descriptor, long token, Func<bool> onReadable, Action onEnded, Func<bool>? abandoned)
+    internal sealed class Watch(int descriptor, long token, Func<bool, Readiness> onReadable, Action onEnded, Func<bool>? abandoned)
     {
         public int Descriptor { get; } = descriptor;
         public long Token { get; } = token;
-        public Func<bool> OnReadable { get; } = onReadable;
+        public Func<bool, Readiness> OnReadable { get; } = onReadable;
         public Action OnEnded { get; } = onEnded;
         public Func<bool>? Abandoned { get; } = abandoned;
         public WatchState State { get; set; }
         public bool CancelRequested { get; set; }
+        public bool WokenWhileRunning { get; set; }
+        public bool HungUp { get; set; }
     }
 }

@@ -122,7 +122,9 @@ public sealed class ShimSession : IDisposable
         var exited = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         int? status = null;
         // The status is handed out once the socket is out of the epoll set, so the caller may dispose the session then.
-        ReadinessLoop.Shared.Add(_channel.Descriptor, () => !TryTakeExit(out status), () => exited.SetResult(status ?? RecordedExit(StateDirectory) ?? -1));
+        ReadinessLoop.Shared.Add(_channel.Descriptor,
+            _ => TryTakeExit(out status) ? ReadinessLoop.Readiness.Ended : ReadinessLoop.Readiness.Drained,
+            () => exited.SetResult(status ?? RecordedExit(StateDirectory) ?? -1));
         return exited.Task;
     }
 
