@@ -99,7 +99,8 @@ public sealed class ExecService
                 storage.Put(container.LayerId);
             }
             (created, exec.Terminal) = await TerminalCapture.RunAsync(exec.Config.Tty,
-                socket => runtime.ExecAsync(container.Id, processFile, pidFile, socket, cancellationToken), cancellationToken);
+                socket => runtime.ExecAsync(container.Id, processFile, pidFile, socket, discardStdio: !exec.Config.Tty && !exec.Config.AttachStdin
+                    && !exec.Config.AttachStdout && !exec.Config.AttachStderr, cancellationToken), cancellationToken);
         }
         catch (Exception e)
         {

@@ -41,24 +41,29 @@ public sealed class OciRuntime
     public Task StartAsync(string id, CancellationToken cancellationToken) => RunAsync(cancellationToken, "start", id);
 
     /// <summary>
-    /// Starts an extra process in a running container (`runc exec --detach`): like <see cref="CreateAsync"/>, the
-    /// process inherits the returned pipes and, once the runtime exits, becomes the daemon's child.
+    /// Starts an extra process in a running container (`runc exec --detach`): the process inherits the returned pipes
+    /// and, once the runtime exits, becomes the daemon's child. With <paramref name="discardStdio"/> (an exec no client
+    /// can ever read, `docker exec -d`) its stdio is /dev/null instead, as dockerd gives it: then nothing ties it to the
+    /// daemon, and it outlives a daemon crash (a pipe to a dead daemon would end it with SIGPIPE at its first write).
     /// </summary>
-    public async Task<CreatedContainer> ExecAsync(string id, string processFile, string pidFile, string? consoleSocket, CancellationToken cancellationToken)
+    public async Task<CreatedContainer> ExecAsync(string id, string processFile, string pidFile, string? consoleSocket, bool discardStdio,
+        CancellationToken cancellationToken)
     {
         var logFile = Path.ChangeExtension(processFile, ".log");
-        return await LaunchDetachedAsync("exec", logFile, pidFile,
-            ["exec", "--detach", "--pid-file", pidFile, "--process", processFile, .. ConsoleArguments(consoleSocket), id], cancellationToken);
+        string[] args = ["--log", logFile, "--log-format", "json",
+            "exec", "--detach", "--pid-file", pidFile, "--process", processFile, .. ConsoleArguments(consoleSocket), id];
+        var runtime = StartInfo(redirectStdio: true, args);
+        return await LaunchDetachedAsync("exec", logFile, pidFile, discardStdio ? WithStdioDiscarded(runtime) : runtime, cancellationToken);
     }
 
     /// <summary>
-    /// Runs a runtime command that leaves a process behind (create, exec --detach): the process keeps the returned
-    /// pipes as its stdio; a failure is reported with the runtime's own words from its JSON log.
+    /// Runs a runtime command that leaves a process behind (exec --detach): the process keeps the runtime's stdio;
+    /// a failure is reported with the runtime's own words from its JSON log.
     /// </summary>
-    private async Task<CreatedContainer> LaunchDetachedAsync(string operation, string logFile, string pidFile, string[] args, CancellationToken cancellationToken)
+    private async Task<CreatedContainer> LaunchDetachedAsync(string operation, string logFile, string pidFile, ProcessStartInfo startInfo,
+        CancellationToken cancellationToken)
     {
-        var process = Process.Start(StartInfo(redirectStdio: true, ["--log", logFile, "--log-format", "json", .. args]))
-            ?? throw new DriverException(DriverErrorKind.Internal, $"could not start {_config.Path}");
+        var process = Process.Start(startInfo) ?? throw new DriverException(DriverErrorKind.Internal, $"could not start {_config.Path}");
         await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0)
         {
@@ -159,6 +164,24 @@ public sealed class OciRuntime
     }
 
     private static string[] ConsoleArguments(string? consoleSocket) => consoleSocket is null ? [] : ["--console-socket", consoleSocket];
+
+    // Process cannot hand a child an arbitrary descriptor, so a shell opens /dev/null and execs the runtime in place
+    // (same pid, same exit status; the runtime's errors still reach its JSON log).
+    private static ProcessStartInfo WithStdioDiscarded(ProcessStartInfo runtime)
+    {
+        var shell = new ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["-c", "exec \"$@\" </dev/null >/dev/null 2>&1", "sh", runtime.FileName, .. runtime.ArgumentList])
+        {
+            shell.ArgumentList.Add(arg);
+        }
+        return shell;
+    }
 
     private ProcessStartInfo StartInfo(bool redirectStdio, params string[] args)
     {

@@ -91,6 +91,26 @@ public sealed class LiveRestoreTests
     }
 
     [Fact]
+    public async Task A_detached_exec_keeps_running_across_a_daemon_kill()
+    {
+        await using var daemon = new PrivateDaemon();
+        await daemon.InitializeAsync();
+        var name = Names.Unique("exec-kept");
+        await MustSucceed(daemon.Docker("run", "-d", "--name", name, "--network", "none", "busybox", "sleep", "300"));
+        // It writes all the time: with its output piped to the daemon, the first write after the kill would end it.
+        await MustSucceed(daemon.Docker("exec", "-d", name, "sh", "-c", "while true; do echo tick; sleep 0.1; done"));
+        Assert.Contains("while true", (await MustSucceed(daemon.Docker("exec", name, "ps", "-o", "args"))).Stdout);
+
+        await daemon.KillAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        await daemon.StartAsync();
+
+        Assert.Contains("while true", (await MustSucceed(daemon.Docker("exec", name, "ps", "-o", "args"))).Stdout);
+        await MustSucceed(daemon.Docker("rm", "-f", name));
+        Assert.Empty(ShimsOf(daemon));
+    }
+
+    [Fact]
     public async Task A_clean_stop_leaves_containers_running_by_default_and_stops_them_with_live_restore_false()
     {
         await using var daemon = new PrivateDaemon();
