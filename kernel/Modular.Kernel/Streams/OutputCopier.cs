@@ -55,46 +55,21 @@ public static class OutputCopier
     private static Exception? Pump(Stream terminal, LogSource source, ILogSink sink, object sinkLock, OutputHub hub)
     {
         var buffer = new byte[ReadSize];
-        var splitter = new LogLineSplitter(source, sink);
-        Exception? sinkError = null;
+        var log = new StreamLogWriter(source, sink, sinkLock);
         while (Read(terminal, buffer) is var read and > 0)
         {
             hub.Publish(source, buffer.AsSpan(0, read));
-            var now = DateTimeOffset.UtcNow;
-            lock (sinkLock)
-            {
-                try
-                {
-                    splitter.Split(buffer.AsMemory(0, read), now);
-                    sink.Flush();
-                }
-                catch (Exception e)
-                {
-                    // As dockerd, lines the log driver cannot take are lost rather than held back.
-                    sinkError ??= e;
-                }
-            }
+            log.Write(buffer.AsMemory(0, read));
         }
-        lock (sinkLock)
-        {
-            try
-            {
-                splitter.Finish(DateTimeOffset.UtcNow);
-                sink.Flush();
-            }
-            catch (Exception e)
-            {
-                sinkError ??= e;
-            }
-        }
-        return sinkError;
+        log.Finish();
+        return log.FirstError;
     }
 
-    private static int Read(Stream pipe, byte[] buffer)
+    private static int Read(Stream terminal, byte[] buffer)
     {
         try
         {
-            return pipe.Read(buffer, 0, buffer.Length);
+            return terminal.Read(buffer, 0, buffer.Length);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {

@@ -23,21 +23,16 @@ internal sealed class PipeOutputPump
     private readonly SafePipeHandle _handle;
     private readonly PipePeek _peek;
     private readonly LogSource _source;
-    private readonly LogLineSplitter _splitter;
-    private readonly ILogSink _sink;
-    private readonly object _sinkLock;
+    private readonly StreamLogWriter _log;
     private readonly OutputHub _hub;
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Exception? _sinkError;
 
     private PipeOutputPump(SafePipeHandle handle, LogSource source, ILogSink sink, object sinkLock, OutputHub hub)
     {
         _handle = handle;
         _peek = new PipePeek((int)handle.DangerousGetHandle(), ReadSize);
         _source = source;
-        _splitter = new LogLineSplitter(source, sink);
-        _sink = sink;
-        _sinkLock = sinkLock;
+        _log = new StreamLogWriter(source, sink, sinkLock);
         _hub = hub;
     }
 
@@ -80,7 +75,8 @@ internal sealed class PipeOutputPump
                 return ReadinessLoop.Readiness.Ended;
             }
             _hub.Publish(_source, buffer.AsSpan(0, read));
-            Log(buffer.AsMemory(0, read));
+            // Logged before it is taken out of the pipe: a daemon killed in between leaves it for the next one.
+            _log.Write(buffer.AsMemory(0, read));
             try
             {
                 _peek.Consume(read, buffer);
@@ -101,41 +97,15 @@ internal sealed class PipeOutputPump
 
     private void OnEnded()
     {
-        Log(ReadOnlyMemory<byte>.Empty, atEnd: true);
+        _log.Finish();
         _peek.Dispose();
-        if (_sinkError is { } error)
+        if (_log.FirstError is { } error)
         {
             _done.SetException(error);
         }
         else
         {
             _done.SetResult();
-        }
-    }
-
-    // Whatever lines one read brings are logged together and flushed once; at the end, the unfinished last line. A
-    // failing sink never stops the reading: a container whose pipe is not drained blocks on its next write.
-    private void Log(ReadOnlyMemory<byte> chunk, bool atEnd = false)
-    {
-        lock (_sinkLock)
-        {
-            try
-            {
-                if (atEnd)
-                {
-                    _splitter.Finish(DateTimeOffset.UtcNow);
-                }
-                else
-                {
-                    _splitter.Split(chunk, DateTimeOffset.UtcNow);
-                }
-                _sink.Flush();
-            }
-            catch (Exception e)
-            {
-                // As dockerd, lines the log driver cannot take are lost rather than held back.
-                _sinkError ??= e;
-            }
         }
     }
 }

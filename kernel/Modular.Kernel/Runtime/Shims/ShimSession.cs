@@ -101,16 +101,28 @@ public sealed class ShimSession : IDisposable
             {
                 line = null;
             }
-            if (line is null)
+            if (EndsTheWait(line, out var status))
             {
-                return RecordedExit(StateDirectory) ?? -1;
-            }
-            var (verb, argument) = ShimMessage.Parse(line);
-            if (verb == ShimMessage.Exit && int.TryParse(argument, out var status))
-            {
-                return status;
+                return status ?? RecordedExit(StateDirectory) ?? -1;
             }
         }
+    }
+
+    // A line from the shim ends the wait for the exit when it is the exit (its status) or the shim's end (null).
+    private static bool EndsTheWait(string? line, out int? status)
+    {
+        status = null;
+        if (line is null)
+        {
+            return true;
+        }
+        var (verb, argument) = ShimMessage.Parse(line);
+        if (verb == ShimMessage.Exit && int.TryParse(argument, out var code))
+        {
+            status = code;
+            return true;
+        }
+        return false;
     }
 
     /// <summary>
@@ -131,7 +143,6 @@ public sealed class ShimSession : IDisposable
     // Reads what has arrived: true once the exit is known (its status, or null when the shim went away without it).
     private bool TryTakeExit(out int? status)
     {
-        status = null;
         while (true)
         {
             string? line;
@@ -139,6 +150,7 @@ public sealed class ShimSession : IDisposable
             {
                 if (!_channel.TryReadLine(out line, out var stray))
                 {
+                    status = null;
                     return false;
                 }
                 Close(stray);
@@ -147,14 +159,8 @@ public sealed class ShimSession : IDisposable
             {
                 line = null;
             }
-            if (line is null)
+            if (EndsTheWait(line, out status))
             {
-                return true;
-            }
-            var (verb, argument) = ShimMessage.Parse(line);
-            if (verb == ShimMessage.Exit && int.TryParse(argument, out var code))
-            {
-                status = code;
                 return true;
             }
         }
