@@ -11,21 +11,20 @@ namespace Modular.Daemon;
 /// left alone: the check only reads the allocation and JIT counters.
 /// </summary>
 /// <remarks>
-/// Quiet includes the JIT: tiered compilation goes on recompiling hot methods for a while after a request. And the
-/// runtime hands the JIT's scratch slabs back to malloc only some seconds after their last use (the finalizer thread
-/// flushes that cache every 2 s, a slab going on the second flush), so a trim right after the work is followed by a
-/// few more, <see cref="FollowUpDelay"/> apart, while the daemon stays quiet.
+/// Quiet includes the JIT: the first request of a kind compiles the methods it needs. And the runtime hands the JIT's
+/// scratch slabs back to malloc only some seconds after their last use (the finalizer thread flushes that cache every
+/// 2 s, a slab going on the second flush), so a trim right after the work is followed by a few more, one a
+/// <see cref="Period"/>, while the daemon stays quiet.
 /// </remarks>
 public sealed partial class IdleMemoryTrim : IDisposable
 {
     // Short, so that memory goes back a second or two after the last request rather than many seconds later; a tick
     // that finds the daemon busy or already trimmed costs two counter reads.
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan FollowUpDelay = TimeSpan.FromSeconds(1);
     private const int FollowUps = 4;
 
-    // Below these in a period the daemon counts as quiet (a trickle of tier-1 recompilations included); above the
-    // others since the last trim, there is something worth returning.
+    // Below these in a period the daemon counts as quiet (a trickle of compilations included); above the others since
+    // the last trim, there is something worth returning.
     private const long QuietBytes = 128 * 1024;
     private const long QuietMethods = 50;
     private const long WorkBytes = 4 * 1024 * 1024;
@@ -37,7 +36,6 @@ public sealed partial class IdleMemoryTrim : IDisposable
     private long _allocatedAtTrim;
     private long _jittedAtTrim;
     private int _followUpsLeft;
-    private long _followUpDueMs;
 
     private IdleMemoryTrim()
     {
@@ -45,9 +43,6 @@ public sealed partial class IdleMemoryTrim : IDisposable
     }
 
     public static IdleMemoryTrim Start() => new();
-
-    /// <summary>How many times memory was given back (for tests and logs).</summary>
-    public int Trims { get; private set; }
 
     private void Check()
     {
@@ -65,7 +60,7 @@ public sealed partial class IdleMemoryTrim : IDisposable
         {
             _followUpsLeft = FollowUps;
         }
-        else if (_followUpsLeft > 0 && Environment.TickCount64 >= _followUpDueMs)
+        else if (_followUpsLeft > 0)
         {
             _followUpsLeft--;
         }
@@ -76,8 +71,6 @@ public sealed partial class IdleMemoryTrim : IDisposable
         Trim();
         _allocatedAtTrim = _lastAllocated = GC.GetTotalAllocatedBytes(precise: false);
         _jittedAtTrim = _lastJitted = JitInfo.GetCompiledMethodCount(currentThread: false);
-        _followUpDueMs = Environment.TickCount64 + (long)FollowUpDelay.TotalMilliseconds;
-        Trims++;
     }
 
     private static void Trim()
