@@ -44,7 +44,7 @@ internal static unsafe class ShimProgram
         ShimNative.prctl(ShimNative.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
         Directory.CreateDirectory(arguments.StateDirectory);
         File.Delete(Path.Combine(arguments.StateDirectory, ShimMessage.ExitFile));
-        RedirectDiagnostics(arguments.StateDirectory);
+        RedirectDiagnostics(RuntimeCreate.LogFile(arguments));
 
         using var listener = ShimListener.Listen(ShimAddress.NameFor(arguments.StateDirectory));
         var stdio = ContainerStdio.Create(arguments.OpenStdin && !arguments.Terminal);
@@ -111,10 +111,12 @@ internal static unsafe class ShimProgram
         }
     }
 
-    // Our own failures go to a file next to the state, not to the daemon's log, which may be gone.
-    private static void RedirectDiagnostics(string stateDirectory)
+    // Our own failures go to the run's log, not to the daemon's log, which may be gone. It is the file the runtime then
+    // appends its JSON lines to: one file created per run instead of two (creating files is what costs most on a busy
+    // file system). Emptied here, so a failure is never explained by an earlier run's error.
+    private static void RedirectDiagnostics(string logFile)
     {
-        var log = ShimNative.open(Path.Combine(stateDirectory, "shim.log"), 0x441 /* O_WRONLY|O_CREAT|O_APPEND */, 0x180);
+        var log = ShimNative.open(logFile, 0x641 /* O_WRONLY|O_CREAT|O_TRUNC|O_APPEND */, 0x180);
         if (log >= 0)
         {
             ShimNative.dup2(log, 2);

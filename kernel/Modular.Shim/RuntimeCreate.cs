@@ -5,7 +5,8 @@ using System.Text;
 namespace Modular.Shim;
 
 /// <summary>
-/// Runs `&lt;runtime&gt; create` with the container's stdio. posix_spawn rather than Process, so the child gets exactly
+/// Runs `&lt;runtime&gt; create` with the container's stdio, or `run --detach` (create and start in one process) when the
+/// daemon has nothing to do between the two. posix_spawn rather than Process, so the child gets exactly
 /// the three descriptors we choose and every signal at its default (the .NET runtime ignores SIGPIPE, which must not
 /// leak into the container).
 /// </summary>
@@ -15,17 +16,17 @@ internal static unsafe class RuntimeCreate
 
     public static string LogFile(ShimArguments arguments) => Path.Combine(arguments.Bundle, "runtime.log");
 
-    /// <summary>Runs create to its end; returns the runtime's exit code.</summary>
+    /// <summary>Runs create (or run --detach) to its end; returns the runtime's exit code.</summary>
     public static int Run(ShimArguments arguments, string? consoleSocket, ContainerStdio stdio)
     {
-        File.Delete(LogFile(arguments));
         File.Delete(PidFile(arguments));
         List<string> argv =
         [
             arguments.Runtime, .. arguments.RuntimeArguments,
             "--root", arguments.RuntimeRoot,
             "--log", LogFile(arguments), "--log-format", "json",
-            "create", "--bundle", arguments.Bundle, "--pid-file", PidFile(arguments),
+            .. (arguments.Start ? (string[])["run", "--detach"] : ["create"]),
+            "--bundle", arguments.Bundle, "--pid-file", PidFile(arguments),
         ];
         if (consoleSocket is not null)
         {

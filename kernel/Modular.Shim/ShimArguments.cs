@@ -9,13 +9,14 @@ internal sealed record ShimArguments(
     string RuntimeRoot,
     IReadOnlyList<string> RuntimeArguments,
     bool Terminal,
-    bool OpenStdin)
+    bool OpenStdin,
+    bool Start)
 {
     public static ShimArguments Parse(string[] args)
     {
         string? id = null, bundle = null, state = null, runtime = null, root = null;
         var runtimeArguments = new List<string>();
-        bool terminal = false, stdin = false;
+        bool terminal = false, stdin = false, start = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -29,6 +30,7 @@ internal sealed record ShimArguments(
                 case "--runtime-arg": runtimeArguments.Add(Value()); break;
                 case "--tty": terminal = true; break;
                 case "--stdin": stdin = true; break;
+                case "--start": start = true; break;
                 default: throw new ArgumentException($"unknown argument {args[i]}");
             }
         }
@@ -38,6 +40,6 @@ internal sealed record ShimArguments(
             state ?? throw new ArgumentException("--state-dir is required"),
             runtime ?? throw new ArgumentException("--runtime is required"),
             root ?? throw new ArgumentException("--runtime-root is required"),
-            runtimeArguments, terminal, stdin);
+            runtimeArguments, terminal, stdin, start);
     }
 }

@@ -14,7 +14,7 @@ public sealed class HostNetworkDriver : INetworkDriver
 
     public string Name => DriverName;
 
-    public NetworkCapabilities Capabilities { get; } = new(SandboxKind.Host, "local", UserDefinable: false);
+    public NetworkCapabilities Capabilities { get; } = new(SandboxKind.Host, "local", UserDefinable: false) { ChangesSandbox = false };
 
     public void CreateNetwork(NetworkSpec network)
     {

@@ -14,7 +14,7 @@ public sealed class NoneNetworkDriver : INetworkDriver
 
     public string Name => DriverName;
 
-    public NetworkCapabilities Capabilities { get; } = new(SandboxKind.Private, "local", UserDefinable: false);
+    public NetworkCapabilities Capabilities { get; } = new(SandboxKind.Private, "local", UserDefinable: false) { ChangesSandbox = false };
 
     public void CreateNetwork(NetworkSpec network)
     {

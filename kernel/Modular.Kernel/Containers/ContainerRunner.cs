@@ -64,14 +64,18 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
         var runtime = containers.Runtimes.Get(container.Runtime);
         var bundle = BundleOf(container);
         var rootfs = storage.Get(container.LayerId);
+        // With nothing to put into its namespace first, the runtime creates and starts the container in one process.
+        var startedByRuntime = !containers.Networking.NeedsPlumbingBeforeStart(container);
         ShimSession session;
         try
         {
             var spec = Security.ContainerSecurity.Apply((System.Text.Json.Nodes.JsonObject)BuildSpec(container, rootfs), container.HostConfig, rootfs);
             Directory.CreateDirectory(bundle);
-            Persistence.AtomicFile.WriteAllBytes(Path.Combine(bundle, "config.json"),
+            // Not state: the runtime reads it at once and keeps its own copy, and a daemon that dies before the runtime
+            // read it leaves a bundle the next start-up deletes. So no fsync or rename, unlike AtomicFile's writes.
+            File.WriteAllBytes(Path.Combine(bundle, "config.json"),
                 JsonSerializer.SerializeToUtf8Bytes(spec, new JsonSerializerOptions { WriteIndented = false }));
-            session = await CreateInRuntimeAsync(runtime, container, bundle, cancellationToken);
+            session = await CreateInRuntimeAsync(runtime, container, bundle, startedByRuntime, cancellationToken);
         }
         catch (Exception e)
         {
@@ -82,15 +86,14 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
         }
 
         var output = AttachOutput(container, handle, session);
-        if (session.Terminal is { } terminal && container.HostConfig.ConsoleSize is [var height, var width])
-        {
-            terminal.Resize((ushort)height, (ushort)width);
-        }
         try
         {
-            // The init waits for `start`: its namespace is plumbed before the process runs.
+            // Otherwise the init waits for `start`: its namespace is plumbed before the process runs.
             containers.Networking.Attach(container, session.Pid);
-            await runtime.StartAsync(container.Id, cancellationToken);
+            if (!startedByRuntime)
+            {
+                await runtime.StartAsync(container.Id, cancellationToken);
+            }
         }
         catch (Exception e)
         {
@@ -202,17 +205,18 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
     private void StartExitMonitor(Container container, ContainerHandle handle, ShimSession session, RunOutput output) =>
         _ = MonitorExitAsync(container, handle, session, output);
 
-    private async Task<ShimSession> CreateInRuntimeAsync(OciRuntime runtime, Container container, string bundle, CancellationToken cancellationToken)
+    private async Task<ShimSession> CreateInRuntimeAsync(OciRuntime runtime, Container container, string bundle, bool start,
+        CancellationToken cancellationToken)
     {
         try
         {
-            return await shims.CreateAsync(runtime, container.Id, bundle, container.Config.Tty, container.Config.OpenStdin, cancellationToken);
+            return await shims.CreateAsync(runtime, container.Id, bundle, container.Config.Tty, container.Config.OpenStdin, start, cancellationToken);
         }
         catch (DriverException e) when (e.Message.Contains("exists", StringComparison.Ordinal))
         {
             // State left by a run whose clean-up failed: clear it and try once more.
             await runtime.DeleteAsync(container.Id, cancellationToken);
-            return await shims.CreateAsync(runtime, container.Id, bundle, container.Config.Tty, container.Config.OpenStdin, cancellationToken);
+            return await shims.CreateAsync(runtime, container.Id, bundle, container.Config.Tty, container.Config.OpenStdin, start, cancellationToken);
         }
     }
 
@@ -257,7 +261,8 @@ public sealed class ContainerRunner(ContainerService containers, Health.HealthMo
             container.Id,
             rootfs,
             hostNetwork ? Environment.MachineName : shared?.Hostname ?? container.Config.Hostname,
-            new ProcessSpec([container.Path, .. container.Args], env, cwd, user, container.Config.Tty),
+            new ProcessSpec([container.Path, .. container.Args], env, cwd, user, container.Config.Tty,
+                ConsoleSize: container.HostConfig.ConsoleSize is [> 0 and var height, > 0 and var width] ? new TerminalSize((ushort)height, (ushort)width) : null),
             hostNetwork,
             binds,
             ReadonlyRootfs: container.HostConfig.ReadonlyRootfs,

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Modular.Api.Models;
 using Modular.Kernel.Containers;
+using Modular.Kernel.Networks.Dns;
 using Modular.Sdk;
 using Modular.Sdk.Network;
 
@@ -58,6 +59,14 @@ public sealed class ContainerNetworking(NetworkStore networks, EndpointStore end
     }
 
     public void Forget(string containerId) => endpoints.RemoveContainer(containerId);
+
+    /// <summary>
+    /// Whether something must be put into the container's network namespace before its process runs: a driver whose
+    /// Join changes the namespace, or the embedded resolver, which must listen before the first lookup.
+    /// </summary>
+    public bool NeedsPlumbingBeforeStart(Container container) =>
+        endpoints.OfContainer(container.Id).Any(record => networks.Find(record.NetworkId) is not { } network
+            || networks.DriverOf(network).Capabilities.ChangesSandbox || ContainerDns.HasEmbeddedResolver(network));
 
     /// <summary>Creates and joins every endpoint of the container; on any failure, undoes what was done and rethrows.</summary>
     public void Attach(Container container, int initPid)

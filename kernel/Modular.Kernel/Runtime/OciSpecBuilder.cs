@@ -9,7 +9,11 @@ public sealed record ProcessSpec(
     string Cwd,
     ResolvedUser User,
     bool Terminal,
-    bool AllCapabilities = false);
+    bool AllCapabilities = false,
+    TerminalSize? ConsoleSize = null);
+
+/// <summary>A terminal's size in characters, set by the runtime before the process runs.</summary>
+public readonly record struct TerminalSize(ushort Height, ushort Width);
 
 /// <summary>A bind mount of a file the kernel generated (hosts, hostname, resolv.conf) or of a host path.</summary>
 public sealed record BindMount(string Source, string Destination, bool ReadOnly);
@@ -92,7 +96,7 @@ public static class OciSpecBuilder
         {
             user["additionalGids"] = new JsonArray(process.User.AdditionalGids.Select(g => (JsonNode)JsonValue.Create(g)).ToArray());
         }
-        return new JsonObject
+        var spec = new JsonObject
         {
             ["terminal"] = process.Terminal,
             ["user"] = user,
@@ -107,6 +111,11 @@ public static class OciSpecBuilder
             },
             ["noNewPrivileges"] = false,
         };
+        if (process.Terminal && process.ConsoleSize is { } size)
+        {
+            spec["consoleSize"] = new JsonObject { ["height"] = size.Height, ["width"] = size.Width };
+        }
+        return spec;
     }
 
     public static JsonObject Build(ContainerSpecInput input)

@@ -57,6 +57,8 @@ public abstract class PrivateNetworkDriverConformance : IDisposable
         Assert.Equal(SandboxKind.Private, driver.Capabilities.Sandbox);
         Assert.True(driver.Capabilities.NeedsAddresses);
         Assert.True(driver.Capabilities.UserDefinable);
+        // It puts links into the sandbox, so the kernel must join it before the container's process runs.
+        Assert.True(driver.Capabilities.ChangesSandbox);
     }
 
     [Fact]

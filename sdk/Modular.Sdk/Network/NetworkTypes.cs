@@ -26,6 +26,13 @@ public sealed record NetworkCapabilities(SandboxKind Sandbox, string Scope = "lo
     /// the kernel refuses <c>--ipv6</c> networks for drivers without it.
     /// </summary>
     public bool SupportsIPv6 { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="INetworkDriver.Join"/> changes the container's network namespace (links, addresses, routes),
+    /// which must then be done before the container's process runs. A driver declaring false is joined just after
+    /// the process started, which lets the kernel create and start the container with one runtime call.
+    /// </summary>
+    public bool ChangesSandbox { get; init; } = true;
 }
 
 /// <summary>One subnet of a network (IPv4 in <see cref="NetworkSpec.Subnets"/>, IPv6 in <see cref="NetworkSpec.IPv6Subnets"/>), as the kernel's IPAM settled it.</summary>

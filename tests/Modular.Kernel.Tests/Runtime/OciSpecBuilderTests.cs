@@ -67,6 +67,19 @@ public sealed class OciSpecBuilderTests
     }
 
     [Fact]
+    public void A_terminal_gets_its_size_before_the_process_runs_and_no_terminal_gets_none()
+    {
+        var user = new ResolvedUser(0, 0, [], "/root");
+        var sized = new ProcessSpec(["sh"], [], "/", user, Terminal: true, ConsoleSize: new TerminalSize(27, 91));
+
+        var size = OciSpecBuilder.BuildProcess(sized)["consoleSize"]!;
+
+        Assert.Equal("""{"height":27,"width":91}""", size.ToJsonString());
+        Assert.Null(OciSpecBuilder.BuildProcess(sized with { Terminal = false })["consoleSize"]);
+        Assert.Null(OciSpecBuilder.BuildProcess(sized with { ConsoleSize = null })["consoleSize"]);
+    }
+
+    [Fact]
     public void Isolates_every_namespace_including_the_network()
     {
         var types = Build()["linux"]!["namespaces"]!.AsArray().Select(n => n!["type"]!.GetValue<string>());

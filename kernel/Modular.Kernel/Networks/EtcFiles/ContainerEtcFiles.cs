@@ -115,7 +115,7 @@ public static class ContainerEtcFiles
         }
         var content = resolvConf.Generate();
         WriteInPlace(path, content);
-        File.WriteAllText(ResolvConfHashPath(folder), Hash(content));
+        WriteInPlace(ResolvConfHashPath(folder), Hash(content));
         return external;
     }
 
@@ -128,12 +128,26 @@ public static class ContainerEtcFiles
 
     private static string Hash(string content) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
 
-    // Truncate and write the same inode: a rename would leave a running container's bind mount on the old file.
+    // Truncate and write the same inode: a rename would leave a running container's bind mount on the old file. A file
+    // that already holds the content is left alone, so a running container never reads one that is being rewritten
+    // for nothing (its files are written again when it joins its networks, as it may already run by then).
     private static void WriteInPlace(string path, string content)
     {
-        using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite);
+        using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
         var bytes = Encoding.UTF8.GetBytes(content);
+        if (stream.Length == bytes.Length && HoldsExactly(stream, bytes))
+        {
+            return;
+        }
+        stream.Position = 0;
         stream.SetLength(0);
         stream.Write(bytes);
+    }
+
+    private static bool HoldsExactly(FileStream stream, byte[] expected)
+    {
+        var current = new byte[expected.Length];
+        stream.ReadExactly(current);
+        return current.AsSpan().SequenceEqual(expected);
     }
 }

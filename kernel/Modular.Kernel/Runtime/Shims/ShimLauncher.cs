@@ -17,8 +17,12 @@ public sealed class ShimLauncher(DaemonConfig config)
 
     public string StateDirectoryOf(string containerId) => Path.Combine(config.ExecRoot, "shims", containerId);
 
-    /// <summary>Creates the container through its shim and attaches to it; the runtime's errors are thrown in its words.</summary>
-    public async Task<ShimSession> CreateAsync(OciRuntime runtime, string containerId, string bundle, bool tty, bool openStdin, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates the container through its shim and attaches to it; with <paramref name="start"/> the shim also starts it
+    /// (`run --detach`, one runtime process instead of create and start). The runtime's errors are thrown in its words.
+    /// </summary>
+    public async Task<ShimSession> CreateAsync(OciRuntime runtime, string containerId, string bundle, bool tty, bool openStdin, bool start,
+        CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(runtime.StateRoot);
         var stateDirectory = StateDirectoryOf(containerId);
@@ -26,13 +30,13 @@ public sealed class ShimLauncher(DaemonConfig config)
         {
             Directory.Delete(stateDirectory, recursive: true);
         }
-        var start = new ProcessStartInfo(BinaryPath) { UseShellExecute = false, RedirectStandardOutput = true };
-        foreach (var word in Arguments(runtime, containerId, bundle, stateDirectory, tty, openStdin))
+        var launch = new ProcessStartInfo(BinaryPath) { UseShellExecute = false, RedirectStandardOutput = true };
+        foreach (var word in Arguments(runtime, containerId, bundle, stateDirectory, tty, openStdin, start))
         {
-            start.ArgumentList.Add(word);
+            launch.ArgumentList.Add(word);
         }
         string? report;
-        using (var shim = Process.Start(start) ?? throw new DriverException(DriverErrorKind.Internal, $"could not start {BinaryPath}"))
+        using (var shim = Process.Start(launch) ?? throw new DriverException(DriverErrorKind.Internal, $"could not start {BinaryPath}"))
         {
             // The shim writes one line and then closes its stdout; it stays running, detached, when all went well.
             report = await shim.StandardOutput.ReadLineAsync(cancellationToken);
@@ -61,7 +65,8 @@ public sealed class ShimLauncher(DaemonConfig config)
     /// <summary>Forgets a container's shim state once its exit is recorded.</summary>
     public void Forget(string containerId) => TryDelete(StateDirectoryOf(containerId));
 
-    private static IEnumerable<string> Arguments(OciRuntime runtime, string containerId, string bundle, string stateDirectory, bool tty, bool openStdin)
+    private static IEnumerable<string> Arguments(OciRuntime runtime, string containerId, string bundle, string stateDirectory, bool tty, bool openStdin,
+        bool start)
     {
         yield return "--id";
         yield return containerId;
@@ -85,6 +90,10 @@ public sealed class ShimLauncher(DaemonConfig config)
         if (openStdin)
         {
             yield return "--stdin";
+        }
+        if (start)
+        {
+            yield return "--start";
         }
     }
 

@@ -95,6 +95,29 @@ public sealed class HostsAndFilesTests
     }
 
     [Fact]
+    public void Files_that_already_hold_their_content_are_not_written_again()
+    {
+        using var folder = new TempFolder("etcfiles");
+        var input = new EtcFilesInput("abc", "", ResolutionMode.Legacy, [], new HostConfig(), [], folder.Write("r", "nameserver 10.0.0.2\n"));
+        var target = folder.Combine("container");
+        ContainerEtcFiles.Write(target, input);
+        string[] files = [ContainerEtcFiles.HostnamePath(target), ContainerEtcFiles.HostsPath(target), ContainerEtcFiles.ResolvConfPath(target)];
+        var longAgo = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        foreach (var file in files)
+        {
+            File.SetLastWriteTimeUtc(file, longAgo);
+        }
+
+        ContainerEtcFiles.Write(target, input);
+        var unchanged = files.Select(File.GetLastWriteTimeUtc).ToList();
+        ContainerEtcFiles.WriteHosts(target, input with { OwnAddresses = [IPAddress.Parse("172.18.0.6")] });
+
+        Assert.All(unchanged, time => Assert.Equal(longAgo, time));
+        Assert.NotEqual(longAgo, File.GetLastWriteTimeUtc(ContainerEtcFiles.HostsPath(target)));
+        Assert.EndsWith("172.18.0.6\tabc\n", File.ReadAllText(ContainerEtcFiles.HostsPath(target)));
+    }
+
+    [Fact]
     public void The_host_network_sees_the_hosts_own_hosts_file_unless_extra_hosts_are_asked_for()
     {
         using var folder = new TempFolder("etcfiles");

@@ -60,6 +60,32 @@ public sealed class InsideTtyTests(PrivateDaemon daemon)
     }
 
     [Fact]
+    public async Task RunStartsItsProcessWithTheTerminalsSizeAlreadySet()
+    {
+        TmuxTerminal? terminal = null;
+        try
+        {
+            // stty runs at once: it sees the size the CLI sent at create, not a resize that may come after it ran
+            // (with --network none the runtime creates and starts the container in one call).
+            string[] script = ["sh", "-c", "\"$@\"; printf '\\ndocker exited %s\\n' \"$?\"; exec sleep 600", "sh",
+                .. daemon.DockerCommandLine("run", "-it", "--rm", "--network", "none", "busybox", "stty", "size")];
+            terminal = await TmuxTerminal.StartAsync(script, 91, 27);
+            var size = await terminal.PaneSizeAsync();
+
+            await ExpectAsync(terminal, "the CLI to return 0", screen => HasLine(screen, "docker exited 0"));
+            var screen = await terminal.CaptureAsync();
+            Assert.True(HasLine(screen, $"{size.Rows} {size.Columns}"), $"stty size should print {size}; the terminal shows:\n{screen}");
+        }
+        finally
+        {
+            if (terminal is not null)
+            {
+                await terminal.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task CtrlPCtrlQDetachesFromRunAndTheContainerKeepsRunning()
     {
         var name = Names.Unique("detach-keys");
