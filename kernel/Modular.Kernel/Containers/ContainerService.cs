@@ -162,7 +162,7 @@ public sealed class ContainerService
         };
         try
         {
-            Store.Add(container);
+            Store.Add(container, name is { Length: > 0 } ? null : ContainerNames.Generate);
         }
         catch
         {

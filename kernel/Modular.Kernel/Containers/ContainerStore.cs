@@ -58,11 +58,19 @@ public sealed class ContainerStore
         return unreadable;
     }
 
-    /// <summary>Reserves <paramref name="container"/>'s name and persists it; a taken name is a 409 in Docker's words.</summary>
-    public void Add(Container container)
+    /// <summary>
+    /// Reserves <paramref name="container"/>'s name and persists it; a taken name is a 409 in Docker's words. A name the
+    /// daemon generated (<paramref name="generateName"/> given) that another create took meanwhile is replaced by a new
+    /// one instead: the user never chose it.
+    /// </summary>
+    public void Add(Container container, Func<Func<string, bool>, string>? generateName = null)
     {
         lock (_names)
         {
+            while (generateName is not null && _idByName.ContainsKey(container.Name))
+            {
+                container.Name = generateName(_idByName.ContainsKey);
+            }
             if (_idByName.TryGetValue(container.Name, out var owner))
             {
                 throw DriverException.Conflict(

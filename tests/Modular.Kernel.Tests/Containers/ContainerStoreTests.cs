@@ -32,6 +32,22 @@ public sealed class ContainerStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_generated_name_another_create_took_meanwhile_is_replaced_but_a_chosen_one_is_a_conflict()
+    {
+        _store.Add(SampleContainers.New(SampleContainers.IdStartingWith("aa11"), "eager_turing"));
+        var generated = SampleContainers.New(SampleContainers.IdStartingWith("bb22"), "eager_turing");
+        var chosen = SampleContainers.New(SampleContainers.IdStartingWith("cc33"), "eager_turing");
+
+        _store.Add(generated, taken => taken("eager_turing2") ? "eager_turing3" : "eager_turing2");
+        var error = Assert.Throws<DriverException>(() => _store.Add(chosen));
+
+        Assert.Equal("eager_turing2", generated.Name);
+        Assert.Same(generated, _store.Get("eager_turing2"));
+        Assert.Equal(DriverErrorKind.Conflict, error.Kind);
+        Assert.Null(_store.Find(chosen.Id));
+    }
+
+    [Fact]
     public void Unknown_references_are_not_found_with_dockers_message()
     {
         _store.Add(SampleContainers.New(SampleContainers.IdStartingWith("aa11"), "web"));
