@@ -44,6 +44,10 @@ public sealed partial class EngineClient : IDisposable
             },
             UseProxy = false,
             AllowAutoRedirect = false,
+            // Finite pool timeouts start a cleaning timer, and with it a timer thread, at the first request: 4% of a
+            // `modular ps`. An idle connection the daemon closes meanwhile is noticed, and replaced, before reuse.
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
         };
         _http = new HttpClient(handler) { BaseAddress = endpoint.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.Clear();
