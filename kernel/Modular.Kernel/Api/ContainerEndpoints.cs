@@ -83,6 +83,7 @@ public static class ContainerEndpoints
             var limit = Query.Int(context, "limit") ?? -1;
             var withSize = Query.Bool(context, "size");
             var now = DateTimeOffset.UtcNow;
+            var endpoints = containers.Networking.Endpoints.ByContainer();
             var list = containers.Store.All
                 .Where(c => all || c.State.Status is ContainerStatus.Running or ContainerStatus.Paused or ContainerStatus.Restarting)
                 .Where(filters.Matches)
@@ -91,7 +92,7 @@ public static class ContainerEndpoints
                 .Select(c =>
                 {
                     var summary = ContainerViews.Summary(c, now);
-                    ContainerNetworkView.Apply(summary, c, containers);
+                    ContainerNetworkView.Apply(summary, c, endpoints[c.Id].ToList(), containers);
                     if (withSize)
                     {
                         summary.SizeRw = containers.Drivers.Storage(c.StorageDriver).DiffSize(c.LayerId, c.ParentLayerId);

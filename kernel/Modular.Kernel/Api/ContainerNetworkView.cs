@@ -10,9 +10,9 @@ namespace Modular.Kernel.Api;
 /// </summary>
 public static class ContainerNetworkView
 {
-    public static void Apply(ContainerSummary summary, Container container, ContainerService containers)
+    /// <param name="endpoints">The container's endpoints, from <see cref="EndpointStore.ByContainer"/>.</param>
+    public static void Apply(ContainerSummary summary, Container container, IReadOnlyList<EndpointRecord> endpoints, ContainerService containers)
     {
-        var endpoints = containers.Networking.Endpoints.OfContainer(container.Id);
         if (endpoints.Count == 0)
         {
             return;

@@ -33,6 +33,18 @@ public sealed class EndpointStore
         lock (_lock) { return _records.Where(r => r.ContainerId == containerId).ToList(); }
     }
 
+    /// <summary>
+    /// Every container's endpoints from one reading of the records, for listings of many containers (asking
+    /// <see cref="OfContainer"/> for each took the lock and scanned all records once per container). A published list
+    /// is never changed again, so it is grouped outside the lock.
+    /// </summary>
+    public ILookup<string, EndpointRecord> ByContainer()
+    {
+        List<EndpointRecord> records;
+        lock (_lock) { records = _records; }
+        return records.ToLookup(r => r.ContainerId, StringComparer.Ordinal);
+    }
+
     public IReadOnlyList<EndpointRecord> OnNetwork(string networkId)
     {
         lock (_lock) { return _records.Where(r => r.NetworkId == networkId).ToList(); }
