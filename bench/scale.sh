@@ -3,7 +3,8 @@
 #
 #   bench/scale.sh [-n ROUNDS] [--keep-logs]
 #
-# Figures: engine memory idle (RSS and PSS of modulard and its shims; of dockerd and its containerd), 20 `docker run -d`
+# Figures: engine memory 5 s after work and idle, 40 s after it (RSS and PSS of modulard and its shims; of dockerd and
+# its containerd), what the first `docker ps` after that quiet spell takes, 20 `docker run -d`
 # at once (3 batches per round, daemons taking turns), engine memory with 100 running `busybox sleep` (RSS and PSS
 # summed over the daemon(s) and every shim), `docker ps` with 100 running (7 per round, taking turns), `docker rm -f` of
 # the 100 in one call, and `run --rm busybox true` (median of 10). `ps` is also timed with modulard's own CLI,
@@ -23,7 +24,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     -n) rounds="${2:?-n needs a number}"; shift ;;
     --keep-logs) keep_logs=1 ;;
-    -h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $1" ;;
   esac
   shift
@@ -38,6 +39,8 @@ readonly errors_log="$bench_root/errors.log"
 readonly daemons=(modulard dockerd)
 readonly parallel_runs=20 parallel_batches=3 running_target=100 ps_runs=7 run_rm_warmups=2 run_rm_runs=10
 readonly settle_seconds=5
+# modulard pages out its mapped code after 30 s without work (IdleMemoryTrim); idle is measured past that.
+readonly idle_seconds=40
 # No step may hang the run: dockerd 20.10 has been seen to stop answering for some containers of a 100-container
 # `rm -f` on this machine. A daemon whose step timed out is marked stuck and measured no further.
 readonly step_timeout=180
@@ -263,13 +266,24 @@ for name in "${daemons[@]}"; do
   [[ "$output" == ok ]] || log "WARNING: on $name, 'run --rm busybox sh -c \"echo ok\"' printed '$output'"
 done
 
-log "idle memory after ${settle_seconds} s"
+log "memory ${settle_seconds} s after work"
 sleep "$settle_seconds"
 for name in "${daemons[@]}"; do
   read -r procs rss pss <<<"$(memory_of "$name")"
   result[idle_procs,$name]=$procs
+  result[settled_rss,$name]=$rss
+  result[settled_pss,$name]=$pss
+done
+log "idle memory after $idle_seconds s without a request"
+sleep $((idle_seconds - settle_seconds))
+for name in "${daemons[@]}"; do
+  read -r procs rss pss <<<"$(memory_of "$name")"
   result[idle_rss,$name]=$rss
   result[idle_pss,$name]=$pss
+done
+# What giving memory back costs: the first request after the quiet spell reads back the code it needs.
+for name in "${daemons[@]}"; do
+  result[wake_ps,$name]="$(time_ms "$name" ps)" || result[wake_ps,$name]=failed
 done
 
 for ((round = 1; round <= rounds; round++)); do
@@ -311,8 +325,11 @@ echo "Scale, modulard vs dockerd 20.10 (ratio = modulard / dockerd; timings: med
 row figure modulard dockerd ratio target
 line
 fig "engine processes, idle" idle_procs ""
-fig "engine RSS idle, MiB" idle_rss "modulard <= 60 MiB"
-fig "engine PSS idle, MiB" idle_pss ""
+fig "engine RSS ${settle_seconds} s after work, MiB" settled_rss ""
+fig "engine PSS ${settle_seconds} s after work, MiB" settled_pss ""
+fig "engine RSS idle (${idle_seconds} s quiet), MiB" idle_rss "modulard <= 60 MiB"
+fig "engine PSS idle (${idle_seconds} s quiet), MiB" idle_pss ""
+fig "first ps after the quiet spell, ms (1)" wake_ps ""
 fig "$parallel_runs run -d at once, ms" parallel "<= 0.35x"
 fig "engine processes, $running_target running" procs ""
 fig "engine RSS, $running_target running, MiB" rss100 ""

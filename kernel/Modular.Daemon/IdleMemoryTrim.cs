@@ -1,5 +1,6 @@
 using System.Runtime;
 using System.Runtime.InteropServices;
+using Modular.Kernel.Host;
 
 namespace Modular.Daemon;
 
@@ -15,6 +16,8 @@ namespace Modular.Daemon;
 /// scratch slabs back to malloc only some seconds after their last use (the finalizer thread flushes that cache every
 /// 2 s, a slab going on the second flush), so a trim right after the work is followed by a few more, one a
 /// <see cref="Period"/>, while the daemon stays quiet.
+/// After <see cref="PageOutAfter"/> of quiet, the pages mapped from files go back too (<see cref="MappedFilePageOut"/>):
+/// most of what stays resident once the heaps are trimmed is the runtime's and the assemblies' code and metadata.
 /// </remarks>
 public sealed partial class IdleMemoryTrim : IDisposable
 {
@@ -30,12 +33,19 @@ public sealed partial class IdleMemoryTrim : IDisposable
     private const long WorkBytes = 4 * 1024 * 1024;
     private const long WorkMethods = 200;
 
+    // Long enough that a user typing commands or a script between steps does not read code back in before each one
+    // (that costs the next request some milliseconds of page faults); short enough that a daemon left alone gives
+    // its memory back within the minute.
+    private static readonly TimeSpan PageOutAfter = TimeSpan.FromSeconds(30);
+
     private readonly Timer _timer;
     private long _lastAllocated;
     private long _lastJitted;
     private long _allocatedAtTrim;
     private long _jittedAtTrim;
     private int _followUpsLeft;
+    private TimeSpan _quietFor;
+    private bool _pagedOut;
 
     private IdleMemoryTrim()
     {
@@ -53,8 +63,11 @@ public sealed partial class IdleMemoryTrim : IDisposable
         _lastJitted = jitted;
         if (!quiet)
         {
+            _quietFor = TimeSpan.Zero;
+            _pagedOut = false;
             return;
         }
+        _quietFor += Period;
         var worked = allocated - _allocatedAtTrim >= WorkBytes || jitted - _jittedAtTrim >= WorkMethods;
         if (worked)
         {
@@ -66,11 +79,22 @@ public sealed partial class IdleMemoryTrim : IDisposable
         }
         else
         {
+            PageOutOnceQuietLongEnough();
             return;
         }
         Trim();
         _allocatedAtTrim = _lastAllocated = GC.GetTotalAllocatedBytes(precise: false);
         _jittedAtTrim = _lastJitted = JitInfo.GetCompiledMethodCount(currentThread: false);
+    }
+
+    private void PageOutOnceQuietLongEnough()
+    {
+        if (_pagedOut || _quietFor < PageOutAfter)
+        {
+            return;
+        }
+        _pagedOut = true;
+        MappedFilePageOut.Run();
     }
 
     private static void Trim()
