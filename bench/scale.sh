@@ -8,9 +8,10 @@
 # at once (3 batches per round, daemons taking turns), engine memory with 100 running `busybox sleep` (RSS and PSS
 # summed over the daemon(s) and every shim), `docker ps` with 100 running (7 per round, taking turns), `docker rm -f` of
 # the 100 in one call, and `run --rm busybox true` (median of 10). `ps` is also timed with modulard's own CLI,
-# `modular ps`, as a user of Modular types it. Both daemons hold their 100 at the same time. Each
-# figure is the median over ROUNDS rounds (default 2). Containers use --network none on both (the private dockerd has
-# no bridge). Everything lives under /tmp/modular-bench-scale/ and is swept on exit, also after a failure or Ctrl-C.
+# `modular ps`, as a user of Modular types it, and with the docker CLI against a replay of modulard's answers (the
+# CLI's own cost). Both daemons hold their 100 at the same time. Each figure is the median over ROUNDS rounds
+# (default 2). Containers use --network none on both (the private dockerd has no bridge). Everything lives under
+# /tmp/modular-bench-scale/ and is swept on exit, also after a failure or Ctrl-C.
 # Needs root, artifacts/bin/modulard (./setup.sh --build-only; MODULARD=path overrides), dockerd and a docker CLI.
 set -euo pipefail
 
@@ -48,6 +49,8 @@ readonly step_timeout=180
 mark_stuck() { touch "$bench_root/stuck-$1"; }
 is_stuck() { [[ -e "$bench_root/stuck-$1" ]]; }
 
+replay_pid=""
+
 # Every container goes before its daemon does: a running `sleep` ignores SIGTERM, so a daemon stopping it on its own
 # waits out the stop timeout. INT/TERM are ignored during the cleanup; every step has a timeout.
 teardown() {
@@ -59,6 +62,7 @@ teardown() {
     remove_all_containers "$name" || log "$name: could not remove every container; the sweep will"
   done
   stop_all_daemons
+  [[ -n "$replay_pid" ]] && kill "$replay_pid" 2>/dev/null
   if [[ $keep_logs -eq 1 ]]; then
     mkdir -p "$repo/artifacts/bench"
     cp "$bench_root/modulard/modulard.log" "$repo/artifacts/bench/scale-modulard.log" 2>/dev/null || true
@@ -187,6 +191,30 @@ own_cli_ps_ms() {
   elapsed_ms "$start" "$end"
 }
 
+# docker_cli_floor: times `docker ps` $ps_runs times against bench/replay-server.py answering at once with what
+# modulard answered (its /_ping and /containers/json, recorded now): the docker CLI's own cost, which no daemon can
+# take away from the ps figure.
+docker_cli_floor() {
+  local socket="${daemon_host[modulard]#unix://}" recorded="$bench_root/replay" replay="$bench_root/replay.sock" i start end
+  mkdir -p "$recorded"
+  curl -sf --unix-socket "$socket" -D "$recorded/_ping.headers" -o "$recorded/_ping.body" http://localhost/_ping &&
+    curl -sf --unix-socket "$socket" -D "$recorded/json.headers" -o "$recorded/json.body" http://localhost/containers/json ||
+    { log "could not record modulard's answers for the docker CLI floor"; return 0; }
+  python3 "$repo/bench/replay-server.py" "$replay" "$recorded" &
+  replay_pid=$!
+  for ((i = 0; i < 50 && ! -S "$replay"; i++)); do sleep 0.1; done
+  # The first run warms the replay server; it is not a sample.
+  for ((i = 0; i <= ps_runs; i++)); do
+    start=$EPOCHREALTIME
+    DOCKER_HOST="unix://$replay" timeout 30 "$docker_cli" ps >/dev/null 2>>"$errors_log" || { log "docker ps against the replay failed"; break; }
+    end=$EPOCHREALTIME
+    ((i > 0)) && add_sample ps_floor modulard "$(elapsed_ms "$start" "$end")"
+  done
+  kill "$replay_pid" 2>/dev/null
+  wait "$replay_pid" 2>/dev/null || true
+  replay_pid=""
+}
+
 # One round: 20 at once, $parallel_batches times per daemon with the daemons taking turns (the batches before the last
 # removed untimed), then both filled to $running_target, their memory read, `ps` timed taking turns, and `rm -f` of
 # all on each. Both daemons hold their 100 at the same time, so load from elsewhere on this shared machine hits both.
@@ -228,6 +256,7 @@ one_round() {
     done
     if ! is_stuck modulard && ms="$(own_cli_ps_ms)"; then add_sample ps_own modulard "$ms"; fi
   done
+  is_stuck modulard || docker_cli_floor
   for name in "${daemons[@]}"; do
     is_stuck "$name" && continue
     ids="$(on "$name" ps -aq 2>>"$errors_log")"
@@ -303,7 +332,7 @@ for ((i = 0; i < run_rm_warmups + run_rm_runs; i++)); do
 done
 
 for name in "${daemons[@]}"; do
-  for figure in parallel procs rss100 pss100 ps ps_own rmf runrm; do
+  for figure in parallel procs rss100 pss100 ps ps_own ps_floor rmf runrm; do
     result[$figure,$name]="$(median_of "$figure" "$name")"
     [[ -n "${result[$figure,$name]}" ]] || result[$figure,$name]="failed"
   done
@@ -338,11 +367,16 @@ fig "ps, $running_target running, ms (median of $ps_runs)" ps "<= 0.5x"
 # dockerd's own CLI is the docker CLI: its column repeats the row above.
 result[ps_own,dockerd]="${result[ps,dockerd]}"
 fig "ps, $running_target running, own CLI (modular ps), ms" ps_own "<= 0.5x"
+result[ps_floor,dockerd]="${result[ps,dockerd]}"
+fig "  docker CLI alone: ps against an instant replay" ps_floor "(2)"
 fig "rm -f of $running_target running, ms" rmf "<= 0.3x"
 fig "run --rm busybox true, ms (median of $run_rm_runs)" runrm ""
 echo
 echo "Rounds: $rounds; run -d at once: $parallel_batches batches a round; figures are medians over every sample."
 echo "Processes: modulard + modular-shim; dockerd + containerd + containerd-shim-runc-v2."
+echo "(1) One sample: the first docker ps after ${idle_seconds} s without a request (modulard has paged out its mapped code)."
+echo "(2) The docker CLI timed against a server that replays modulard's recorded answers at once: no daemon can bring"
+echo "    the docker CLI's ps below this; the ratio is to dockerd's ps."
 for name in "${daemons[@]}"; do
   [[ -n "${samples[short,$name]:-}" ]] && echo "WARNING: $name did not reach $running_target running in a round: $(printf '%s' "${samples[short,$name]}" | tr '\n' ' ')"
 done
