@@ -202,7 +202,10 @@ docker_cli_floor() {
     { log "could not record modulard's answers for the docker CLI floor"; return 0; }
   python3 "$repo/bench/replay-server.py" "$replay" "$recorded" &
   replay_pid=$!
-  for ((i = 0; i < 50 && ! -S "$replay"; i++)); do sleep 0.1; done
+  for ((i = 0; i < 50; i++)); do
+    [[ -S "$replay" ]] && break
+    sleep 0.1
+  done
   # The first run warms the replay server; it is not a sample.
   for ((i = 0; i <= ps_runs; i++)); do
     start=$EPOCHREALTIME
