@@ -3,7 +3,7 @@
 #
 #   bench/scale.sh [-n ROUNDS] [--keep-logs]
 #
-# Figures: engine memory 5 s after work and idle, 40 s after it (RSS and PSS of modulard and its shims; of dockerd and
+# Figures: engine memory 5 s after work and idle, 130 s after it (RSS and PSS of modulard and its shims; of dockerd and
 # its containerd), what the first `docker ps` after that quiet spell takes, 20 `docker run -d`
 # at once (3 batches per round, daemons taking turns), engine memory with 100 running `busybox sleep` (RSS and PSS
 # summed over the daemon(s) and every shim), `docker ps` with 100 running (7 per round, taking turns), `docker rm -f` of
@@ -40,8 +40,8 @@ readonly errors_log="$bench_root/errors.log"
 readonly daemons=(modulard dockerd)
 readonly parallel_runs=20 parallel_batches=3 running_target=100 ps_runs=7 run_rm_warmups=2 run_rm_runs=10
 readonly settle_seconds=5
-# modulard pages out its mapped code after 30 s without work (IdleMemoryTrim); idle is measured past that.
-readonly idle_seconds=40
+# modulard pages out its mapped code after 2 minutes without work (IdleMemoryTrim); idle is measured past that.
+readonly idle_seconds=130
 # No step may hang the run: dockerd 20.10 has been seen to stop answering for some containers of a 100-container
 # `rm -f` on this machine. A daemon whose step timed out is marked stuck and measured no further.
 readonly step_timeout=180
@@ -200,6 +200,7 @@ docker_cli_floor() {
   curl -sf --unix-socket "$socket" -D "$recorded/_ping.headers" -o "$recorded/_ping.body" http://localhost/_ping &&
     curl -sf --unix-socket "$socket" -D "$recorded/json.headers" -o "$recorded/json.body" http://localhost/containers/json ||
     { log "could not record modulard's answers for the docker CLI floor"; return 0; }
+  rm -f "$replay" # the last round's: its server was killed
   python3 "$repo/bench/replay-server.py" "$replay" "$recorded" &
   replay_pid=$!
   for ((i = 0; i < 50; i++)); do
