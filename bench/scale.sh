@@ -372,7 +372,7 @@ fig "ps, $running_target running, ms (median of $ps_runs)" ps "<= 0.5x"
 result[ps_own,dockerd]="${result[ps,dockerd]}"
 fig "ps, $running_target running, own CLI (modular ps), ms" ps_own "<= 0.5x"
 result[ps_floor,dockerd]="${result[ps,dockerd]}"
-fig "  docker CLI alone: ps against an instant replay" ps_floor "(2)"
+fig "ps, docker CLI alone (instant replay), ms" ps_floor "(2)"
 fig "rm -f of $running_target running, ms" rmf "<= 0.3x"
 fig "run --rm busybox true, ms (median of $run_rm_runs)" runrm ""
 echo
