@@ -183,10 +183,13 @@ time_ms() {
 # own_cli_ps_ms: milliseconds of one `modular ps` on modulard. The docker CLI alone takes about 20 ms to start here,
 # more than modulard takes to answer, so through it no daemon can reach half of dockerd's figure; a user of Modular
 # who types `modular ps` gets this one.
-own_cli_ps_ms() {
+own_cli_ps_ms() { MODULAR_HOST="${daemon_host[modulard]}" command_ms "$modular_cli" ps; }
+
+# command_ms CMD...: milliseconds of one CMD (output dropped, errors logged); fails if CMD fails or times out.
+command_ms() {
   local start end
   start=$EPOCHREALTIME
-  MODULAR_HOST="${daemon_host[modulard]}" timeout "$step_timeout" "$modular_cli" ps >/dev/null 2>>"$errors_log" || return 1
+  timeout "$step_timeout" "$@" >/dev/null 2>>"$errors_log" || return 1
   end=$EPOCHREALTIME
   elapsed_ms "$start" "$end"
 }
@@ -195,7 +198,7 @@ own_cli_ps_ms() {
 # modulard answered (its /_ping and /containers/json, recorded now): the docker CLI's own cost, which no daemon can
 # take away from the ps figure.
 docker_cli_floor() {
-  local socket="${daemon_host[modulard]#unix://}" recorded="$bench_root/replay" replay="$bench_root/replay.sock" i start end
+  local socket="${daemon_host[modulard]#unix://}" recorded="$bench_root/replay" replay="$bench_root/replay.sock" i ms
   mkdir -p "$recorded"
   curl -sf --unix-socket "$socket" -D "$recorded/_ping.headers" -o "$recorded/_ping.body" http://localhost/_ping &&
     curl -sf --unix-socket "$socket" -D "$recorded/json.headers" -o "$recorded/json.body" http://localhost/containers/json ||
@@ -209,10 +212,8 @@ docker_cli_floor() {
   done
   # The first run warms the replay server; it is not a sample.
   for ((i = 0; i <= ps_runs; i++)); do
-    start=$EPOCHREALTIME
-    DOCKER_HOST="unix://$replay" timeout 30 "$docker_cli" ps >/dev/null 2>>"$errors_log" || { log "docker ps against the replay failed"; break; }
-    end=$EPOCHREALTIME
-    ((i > 0)) && add_sample ps_floor modulard "$(elapsed_ms "$start" "$end")"
+    ms="$(DOCKER_HOST="unix://$replay" command_ms "$docker_cli" ps)" || { log "docker ps against the replay failed"; break; }
+    ((i > 0)) && add_sample ps_floor modulard "$ms"
   done
   kill "$replay_pid" 2>/dev/null
   wait "$replay_pid" 2>/dev/null || true
